@@ -1,0 +1,236 @@
+"""Normalise one input value to its canonical Python form, and format it as tag text.
+
+Each ``normalise_*`` function returns the canonical value or raises :class:`Invalid` with the
+part of the message that follows the field path ("must be ..., got ..."). The accepted forms are
+the spec's: section 2.5 (text), 2.6 (numbers, D10) and 2.7 (dates, D9, D15).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, timezone
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
+
+from .vocabulary import Kind, Prop
+
+
+class Invalid(Exception):
+    """A value is not in the accepted form; the message completes "<field path> ..."."""
+
+
+DECIMAL_TEXT = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+INTEGER_TEXT = re.compile(r"^[0-9]+$")
+RFC3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+)
+# C0 controls other than tab, LF and CR (spec 2.5), and DEL.
+DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WHITESPACE = re.compile(r"\s")
+
+
+def _got(value: object) -> str:
+    return f"got {value!r}"
+
+
+def normalise_text(value: object, *, what: str = "text") -> str:
+    """Strip both ends; reject non-strings and control characters."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise Invalid(f"must be {what}, {_got(value)}")
+    text = str(value).strip()
+    bad = _CONTROL.search(text)
+    if bad:
+        raise Invalid(
+            f"must not contain the control character {bad.group()!r} "
+            f"(only tab, line feed and carriage return are allowed), {_got(value)}"
+        )
+    return text
+
+
+def normalise_url(value: object) -> str:
+    text = normalise_text(value, what="an absolute http(s) URL like 'https://shop.example/p/1'")
+    if not text:
+        return text
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or _WHITESPACE.search(text):
+        raise Invalid(
+            "must be an absolute http(s) URL like 'https://shop.example/p/1' "
+            f"(no spaces), {_got(value)}"
+        )
+    return text
+
+
+def normalise_email(value: object) -> str:
+    text = normalise_text(value, what="an email address like 'ana@shop.example'")
+    if not text:
+        return text
+    local, at, domain = text.partition("@")
+    if not at or not local or not domain or "@" in domain or _WHITESPACE.search(text):
+        raise Invalid(
+            f"must be an email address like 'ana@shop.example' (one '@', no spaces), {_got(value)}"
+        )
+    return text
+
+
+def _number(value: object, example: str, *, integral: bool) -> Decimal:
+    form = f"a non-negative {'whole number' if integral else 'number'} like {example}"
+    if isinstance(value, bool):
+        raise Invalid(f"must be {form}, {_got(value)}")
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            raise Invalid(f"must be {form}, {_got(value)}")
+        number = Decimal(str(value))
+    elif isinstance(value, Decimal):
+        if not value.is_finite():
+            raise Invalid(f"must be {form}, {_got(value)}")
+        number = value
+    elif isinstance(value, str):
+        text = value.strip()
+        pattern = INTEGER_TEXT if integral else DECIMAL_TEXT
+        if not pattern.match(text):
+            raise Invalid(
+                f"must be {form} ({'digits only' if integral else 'digits and one dot'}; "
+                f"no thousands separator, currency or exponent), {_got(value)}"
+            )
+        number = Decimal(text)
+    else:
+        raise Invalid(f"must be {form}, {_got(value)}")
+    if number < 0:
+        raise Invalid(f"must be {form}, {_got(value)}")
+    if integral and number != number.to_integral_value():
+        raise Invalid(f"must be {form}, {_got(value)}")
+    # Negative zero becomes zero (spec 2.6).
+    return number.copy_abs()
+
+
+def normalise_decimal(value: object) -> Decimal:
+    return _number(value, "180.75", integral=False)
+
+
+def normalise_integer(value: object) -> int:
+    return int(_number(value, "3", integral=True))
+
+
+def normalise_datetime(value: object) -> datetime:
+    form = (
+        "a timezone-aware datetime, a date, RFC 3339 text like '2024-05-01T10:20:00Z' "
+        "or a date like '1990-05-17'"
+    )
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+            raise Invalid(f"must be timezone-aware, got {_naive_repr(value)}")
+        moment = value
+    elif isinstance(value, date):
+        # D15: a date is midnight UTC.
+        moment = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    elif isinstance(value, str):
+        text = value.strip()
+        if DATE_TEXT.match(text):
+            try:
+                return normalise_datetime(date.fromisoformat(text))
+            except ValueError:
+                raise Invalid(f"must be {form}, {_got(value)}") from None
+        if not RFC3339.match(text):
+            raise Invalid(f"must be {form} (with an offset or Z), {_got(value)}")
+        try:
+            moment = datetime.fromisoformat(text.replace("z", "Z"))
+        except ValueError:
+            raise Invalid(f"must be {form}, {_got(value)}") from None
+    else:
+        raise Invalid(f"must be {form}, {_got(value)}")
+    return moment.astimezone(timezone.utc).replace(microsecond=0)
+
+
+def _naive_repr(value: datetime) -> str:
+    # The spec's own wording: datetime(2024, 5, 1, 10, 20).
+    fields = [value.year, value.month, value.day, value.hour, value.minute, value.second]
+    while len(fields) > 3 and fields[-1] == 0:
+        fields.pop()
+    return f"datetime({', '.join(str(f) for f in fields)})"
+
+
+def normalise_enum(value: object, choices: tuple[str, ...]) -> str:
+    listed = ", ".join(repr(c) for c in choices)
+    if isinstance(value, str):
+        text = value.strip()
+        for choice in choices:
+            if choice.lower() == text.lower():
+                return choice
+    raise Invalid(f"must be one of {listed} (any case), {_got(value)}")
+
+
+def normalise(prop: Prop, value: object) -> object:
+    """The canonical value of one scalar of ``prop`` (one item when it is multi-valued)."""
+    kind = prop.kind
+    result: object
+    if kind is Kind.STRING:
+        result = normalise_text(value)
+    elif kind is Kind.URL:
+        result = normalise_url(value)
+    elif kind is Kind.EMAIL:
+        result = normalise_email(value)
+    elif kind is Kind.DECIMAL:
+        result = normalise_decimal(value)
+    elif kind is Kind.INTEGER:
+        result = normalise_integer(value)
+    elif kind is Kind.DATETIME:
+        result = normalise_datetime(value)
+    elif kind is Kind.ENUM:
+        result = normalise_enum(value, prop.choices)
+    else:  # pragma: no cover - objects are built by the model
+        raise AssertionError(kind)
+    if isinstance(result, (Decimal, int)) and prop.numeric:
+        _check_range(prop, Decimal(result), value)
+    if prop.pattern and isinstance(result, str) and result and not re.match(prop.pattern, result):
+        raise Invalid(f"must match {_pattern_hint(prop)}, {_got(value)}")
+    return result
+
+
+def _pattern_hint(prop: Prop) -> str:
+    if prop.name in ("category", "cn_page_category"):
+        return "a path like '/Shoes/Running' (starts with '/', no empty level, no trailing '/')"
+    if prop.name == "tracker_id":
+        return "24 hexadecimal characters like '5f1b2c3d4e5f60718293a4b5'"
+    return repr(prop.pattern)
+
+
+def _check_range(prop: Prop, number: Decimal, value: object) -> None:
+    low, high = prop.minimum, prop.maximum
+    if (low is not None and number < low) or (high is not None and number > high):
+        lo = "" if low is None else f"{low}"
+        hi = "" if high is None else f"{high}"
+        span = f"between {lo} and {hi}" if high is not None else f"at least {lo}"
+        raise Invalid(f"must be {span}, {_got(value)}")
+
+
+def format_decimal(number: Decimal) -> str:
+    """Fixed-point text keeping the Decimal's own scale: ``Decimal("49.90")`` -> ``49.90``."""
+    return format(number, "f")
+
+
+def format_datetime(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def to_text(value: object) -> str:
+    """The tag text of a canonical value (spec 2.6, 2.7)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format_decimal(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    raise TypeError(f"no tag text for {value!r}")
+
+
+def utf16_length(text: str) -> int:
+    """Length in UTF-16 code units, as the client's JavaScript counts."""
+    return len(text.encode("utf-16-le")) // 2
