@@ -15,7 +15,7 @@ Decimal('49.9')
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,7 +24,9 @@ from typing import Any, ClassVar, TypeVar
 
 from . import vocabulary as vocab
 from ._values import (
+    Checker,
     Invalid,
+    checker,
     normalise,
     normalise_datetime,
     normalise_decimal,
@@ -36,9 +38,6 @@ from .errors import Problem, ValidationError
 from .vocabulary import Kind, Prop, Tag
 
 R = TypeVar("R", bound="Record")
-
-# A tag item: a property class and its text, or a nested element (a cart line) with its items.
-TagItem = tuple[str, "str | tuple[TagItem, ...]"]
 
 
 def _join(path: str, name: str) -> str:
@@ -61,7 +60,7 @@ def _unknown_key(key: str, props: Sequence[Prop], what: str) -> str:
 
 
 def _is_sequence(value: object) -> bool:
-    return isinstance(value, (list, tuple))
+    return type(value) is list or isinstance(value, (list, tuple))
 
 
 class Record:
@@ -75,10 +74,9 @@ class Record:
     PROPS: ClassVar[tuple[Prop, ...]] = ()
     LABEL: ClassVar[str] = ""
     WHAT: ClassVar[str] = ""
-    __slots__ = ("_values", "_items")
+    __slots__ = ("_values",)
 
     _values: Mapping[str, object]
-    _items: tuple[TagItem, ...] | None
 
     def __init__(self, data: Mapping[str, object] | None = None, /, **fields: object) -> None:
         merged: dict[str, object] = {**(data or {}), **fields}
@@ -89,8 +87,9 @@ class Record:
         self._set(values)
 
     def _set(self, values: Mapping[str, object]) -> None:
-        object.__setattr__(self, "_values", MappingProxyType(dict(values)))
-        object.__setattr__(self, "_items", None)
+        # Kept in emission order: the table's, then custom contact fields as given.
+        ordered = {key: values[key] for key in sorted(values, key=type(self)._SORT_KEY)}
+        object.__setattr__(self, "_values", MappingProxyType(ordered))
 
     @classmethod
     def from_dict(cls: type[R], data: object, *, path: str | None = None) -> R:
@@ -107,7 +106,7 @@ class Record:
 
     @classmethod
     def _build(cls: type[R], data: object, path: str, problems: list[Problem]) -> R | None:
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):
             problems.append(Problem(path, f"must be an object of properties, got {data!r}"))
             return None
         before = len(problems)
@@ -118,26 +117,58 @@ class Record:
         record._set(values)
         return record
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Derived once per model: lookups by data key, the required rows, emission order.
+        cls._BY_KEY = {_data_key(p): (p, checker(p)) for p in cls.PROPS}
+        cls._REQUIRED = tuple((p, _data_key(p)) for p in cls.PROPS if p.required)
+        rank = {p.name: i for i, p in enumerate(cls.PROPS)}
+        if cls.OPEN:
+            last = len(rank)
+            cls._SORT_KEY = lambda key: rank.get(key, last)
+        else:
+            cls._SORT_KEY = rank.__getitem__
+
+    # Whether keys outside the table are allowed (custom contact fields).
+    OPEN: ClassVar[bool] = False
+    _BY_KEY: ClassVar[dict[str, tuple[Prop, Checker]]] = {}
+    _REQUIRED: ClassVar[tuple[tuple[Prop, str], ...]] = ()
+    # A plain function stored on the class: read it through type(self), never self.
+    _SORT_KEY: ClassVar[Callable[[str], int]]
+
     @classmethod
     def _collect(
         cls, data: Mapping[str, object], path: str, problems: list[Problem]
     ) -> dict[str, object]:
-        by_key = {_data_key(p): p for p in cls.PROPS}
+        by_key = cls._BY_KEY
         values: dict[str, object] = {}
         for key, raw in data.items():
-            prop = by_key.get(key)
-            if prop is None:
+            found = by_key.get(key)
+            if found is None:
                 cls._extra(key, raw, path, values, problems)
                 continue
-            value = _value(prop, raw, _join(path, key), problems)
-            if value is not None:
+            if raw is None:
+                continue
+            prop, check = found
+            if prop.multiple:
+                value = _many(prop, check, raw, _join(path, key), problems)
+            else:
+                try:
+                    value = check(raw)
+                except Invalid as exc:
+                    problems.append(Problem(_join(path, key), str(exc)))
+                    continue
+            # D8: empty values are omitted (checkers give "" for blank text, None for none).
+            if value or (value is not None and type(value) is not str):
                 values[prop.name] = value
-        for prop in cls.PROPS:
-            if prop.required and prop.name not in values and cls._requires(prop, data):
-                where = _join(path, _data_key(prop))
+        for prop, key in cls._REQUIRED:
+            if prop.name in values:
+                continue
+            if cls._requires(prop, data):
+                where = _join(path, key)
                 if _failed(problems, where):
                     continue  # already reported with its own message
-                raw = data.get(_data_key(prop))
+                raw = data.get(key)
                 got = "" if raw is None else f", got {raw!r}"
                 problems.append(Problem(where, f"is required{got}"))
         cls._check(values, path, problems)
@@ -230,25 +261,12 @@ class Record:
             out[prop.js_key] = _js_value(prop, value)
         return out
 
-    def tag_items(self) -> tuple[TagItem, ...]:
-        """``(class, text)`` pairs in emission order; a cart line is ``(class, its items)``."""
-        if self._items is None:
-            items: list[TagItem] = []
-            for prop in self.PROPS:
-                value = self._values.get(prop.name)
-                if value is None:
-                    continue
-                if prop.kind is Kind.OBJECT:
-                    assert isinstance(value, tuple)
-                    items.extend((prop.name, line.tag_items()) for line in value)
-                elif prop.multiple:
-                    assert isinstance(value, tuple)
-                    items.extend((prop.name, to_text(v)) for v in value)
-                else:
-                    items.append((prop.name, to_text(value)))
-            object.__setattr__(self, "_items", tuple(items))
-        assert self._items is not None
-        return self._items
+    def tag_values(self) -> Iterable[tuple[str, object]]:
+        """``(class, canonical value)`` for each child element of this record's tag, in order.
+
+        A multi-valued property gives a tuple of values, cart lines a tuple of records.
+        """
+        return self._values.items()
 
 
 def _failed(problems: Iterable[Problem], path: str) -> bool:
@@ -285,36 +303,27 @@ def _category(raw: object) -> object:
     return raw
 
 
-def _value(prop: Prop, raw: object, path: str, problems: list[Problem]) -> object:
-    """The canonical value of ``raw`` for ``prop``, or None when absent or invalid."""
-    if raw is None:
-        return None
+def _many(prop: Prop, check: Checker, raw: object, path: str, problems: list[Problem]) -> object:
+    """The canonical values of a multi-valued property, or None when there are none."""
     if prop.kind is Kind.OBJECT:
         return _lines(prop, raw, path, problems)
-    if prop.multiple:
-        items = [raw] if isinstance(raw, str) else raw
-        if not _is_sequence(items):
-            problems.append(Problem(path, f"must be a list of values, got {raw!r}"))
-            return None
-        assert isinstance(items, (list, tuple))
-        out: list[object] = []
-        for i, item in enumerate(items):
-            try:
-                if prop.pattern == vocab.CATEGORY_PATTERN:
-                    item = _category(item)
-                value = normalise(prop, item)
-            except Invalid as exc:
-                problems.append(Problem(f"{path}[{i}]", str(exc)))
-                continue
-            if value != "":  # D8: empty values are omitted
-                out.append(value)
-        return tuple(out) or None
-    try:
-        value = normalise(prop, raw)
-    except Invalid as exc:
-        problems.append(Problem(path, str(exc)))
+    items = (raw,) if type(raw) is str else raw
+    if not _is_sequence(items):
+        problems.append(Problem(path, f"must be a list of values, got {raw!r}"))
         return None
-    return None if value == "" else value
+    assert isinstance(items, (list, tuple))
+    out: list[object] = []
+    for i, item in enumerate(items):
+        try:
+            if type(item) is not str and prop.pattern == vocab.CATEGORY_PATTERN:
+                item = _category(item)
+            value = check(item)
+        except Invalid as exc:
+            problems.append(Problem(f"{path}[{i}]", str(exc)))
+            continue
+        if value != "":  # D8: empty values are omitted
+            out.append(value)
+    return tuple(out) or None
 
 
 def _lines(prop: Prop, raw: object, path: str, problems: list[Problem]) -> object:
@@ -433,9 +442,7 @@ def _custom_value(raw: object) -> CustomValue | None:
         return tuple(items)
     if isinstance(raw, str):
         return normalise_text(raw)
-    raise Invalid(
-        "must be text, a number, true/false, a date or a list of strings, " f"got {raw!r}"
-    )
+    raise Invalid(f"must be text, a number, true/false, a date or a list of strings, got {raw!r}")
 
 
 class Contact(Record):
@@ -451,6 +458,7 @@ class Contact(Record):
     PROPS = vocab.CONTACT
     LABEL = "contact"
     WHAT = "a contact"
+    OPEN = True
     ANONYMOUS = "anonymous"
 
     @classmethod
@@ -533,8 +541,8 @@ class Contact(Record):
             out[key] = list(value) if isinstance(value, tuple) else value
         return out
 
-    def tag_items(self) -> tuple[TagItem, ...]:
-        lists = [k for k, v in self.custom_fields.items() if isinstance(v, tuple)]
+    def tag_values(self) -> Iterable[tuple[str, object]]:
+        lists = [k for k, v in self._values.items() if isinstance(v, tuple)]
         if lists:
             raise ValidationError(
                 Problem(
@@ -544,16 +552,16 @@ class Contact(Record):
                 )
                 for key in lists
             )
-        items = list(super().tag_items())
-        items.extend((k, v) for k, v in self.custom_fields.items() if isinstance(v, str))
-        return tuple(items)
+        return ((k, v) for k, v in self._values.items() if k != self.ANONYMOUS)
 
 
 # -- page information ------------------------------------------------------------------------
 _PAGE_CATEGORY = vocab.TAG_BY_NAME["cn_page_category"]
 _PAGE_TAG = vocab.TAG_BY_NAME["cn_page_tag"]
 # Page values are scalar strings; these rows let them share the string rules of the table.
-_CATEGORY_VALUE = vocab._p("cn_page_category", "categories", Kind.STRING, pattern=vocab.CATEGORY_PATTERN)
+_CATEGORY_VALUE = vocab._p(
+    "cn_page_category", "categories", Kind.STRING, pattern=vocab.CATEGORY_PATTERN
+)
 _TAG_VALUE = vocab._p("cn_page_tag", "tags", Kind.STRING)
 
 
@@ -780,11 +788,11 @@ def page_category(value: str | Sequence[str], *, path: str = "page_categories") 
 
 
 __all__ = [
+    "PAGE_KEYS",
     "BasketItem",
     "Cart",
     "Contact",
     "NewsletterSubscription",
-    "PAGE_KEYS",
     "Page",
     "Product",
     "Purchase",

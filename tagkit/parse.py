@@ -162,9 +162,7 @@ def parse_page(html: str | bytes) -> ParsedPage:
             fields[key] = True
             continue
         if tag.value_is_text:
-            fields[key] = tuple(
-                _limit([text_of(el) for el in containers], tag, tag.name, problems)
-            )
+            fields[key] = tuple(_limit([text_of(el) for el in containers], tag, tag.name, problems))
             continue
         if tag.instances == "first":
             containers = containers[:1]
@@ -193,4 +191,3 @@ def parse_records(html: str | bytes, tag: str) -> tuple[Record, ...]:
 
 
 __all__ = ["ParsedPage", "find_all", "parse_page", "parse_records", "text_of"]
-

@@ -2,8 +2,8 @@
 
 Every function returns :class:`markupsafe.Markup`, which Jinja2 and Django insert as is.
 
->>> print(render_tag("cart", {"cart_id": "c-5521", "total_quantity": 0, "total_price": 0}))
-<div class="cn_cart" style="display:none"><span class="cart_id">c-5521</span><span class="total_quantity">0</span><span class="total_price">0</span></div>
+>>> print(render_tag("page-tag", ["summer-sale"]))
+<span class="cn_page_tag" style="display:none">summer-sale</span>
 """
 
 from __future__ import annotations
@@ -16,15 +16,17 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import vocabulary as vocab
+from ._markup import children
 from ._resources import templates_dir
 from .errors import Problem, ValidationError
 from .model import PAGE_KEYS, RECORD_FOR_TAG, Page, Record
 from .vocabulary import Tag
 
-# (tag name, "text" or "items", the value text or the record's tag items)
-Block = tuple[str, str, object]
+# (tag class, the text of a tag whose value is its own text, or None and a container's children)
+Block = tuple[str, "str | None", Markup]
 
 _TAG_KEY = {tag_name: key for key, tag_name in PAGE_KEYS.items()}
+_EMPTY = Markup()
 
 
 @functools.cache
@@ -47,10 +49,10 @@ def render_template(name: str, **context: Any) -> Markup:
 def _blocks(tag: Tag, page: Page) -> list[Block]:
     key = _TAG_KEY[tag.name]
     if tag.value_is_text:
-        return [(tag.name, "text", value) for value in getattr(page, key)]
+        return [(tag.name, value, _EMPTY) for value in getattr(page, key)]
     if tag.instances == "presence":
-        return [(tag.name, "items", ())] if getattr(page, key) else []
-    return [(tag.name, "items", record.tag_items()) for record in page.records(tag.name)]
+        return [(tag.name, None, _EMPTY)] if getattr(page, key) else []
+    return [(tag.name, None, children(record)) for record in page.records(tag.name)]
 
 
 def page_blocks(page: Page) -> list[Block]:
@@ -86,7 +88,7 @@ def _page_for_tag(tag: Tag, data: object) -> Page:
             raise ValidationError(
                 [Problem(tag.short, f"takes no data (it is an empty marker), got {data!r}")]
             )
-        return Page(**{key: True})
+        return _page(key, True)
     if tag.value_is_text:
         return Page.from_dict({key: data})
     record_type = RECORD_FOR_TAG[tag.name]
@@ -104,8 +106,12 @@ def _page_for_tag(tag: Tag, data: object) -> Page:
             problems.extend(exc.problems)
     if problems:
         raise ValidationError(problems)
-    value: object = tuple(records) if tag.instances == "all" else records[0]
-    return Page(**{key: value})
+    return _page(key, tuple(records) if tag.instances == "all" else records[0])
+
+
+def _page(key: str, value: Any) -> Page:
+    fields: dict[str, Any] = {key: value}
+    return Page(**fields)
 
 
 def render_tag(tag: str, data: object = None, *, hidden: bool = False) -> Markup:

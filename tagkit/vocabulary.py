@@ -86,7 +86,7 @@ def _p(
     )
 
 
-S, U, E, D, I, T, N, O = (
+TEXT, URL, EMAIL, DEC, INT, DATE, ENUM, OBJ = (
     Kind.STRING,
     Kind.URL,
     Kind.EMAIL,
@@ -101,106 +101,106 @@ CATEGORY_PATTERN = r"^/[^/]+(/[^/]+)*$"
 
 # Spec 3.2. Order is the order tagkit emits: the required four first, as in the spec's shapes.
 PRODUCT: tuple[Prop, ...] = (
-    _p("url", "productDetailUrl", U, required=True, doc="product detail page"),
-    _p("product_id", "productId", S, required=True, doc="catalogue id; the same id everywhere"),
-    _p("name", "name", S, required=True, doc="product name"),
-    _p("unit_price", "unitPrice", D, required=True, doc="current price of one unit"),
-    _p("image_url", "imageUrl", U),
-    _p("thumbnail_url", "thumbnailUrl", U),
-    _p("description", "description", S, doc="plain text; strip HTML first"),
-    _p("availability", "availability", N, choices=("InStock", "OutOfStock")),
+    _p("url", "productDetailUrl", URL, required=True, doc="product detail page"),
+    _p("product_id", "productId", TEXT, required=True, doc="catalogue id; the same id everywhere"),
+    _p("name", "name", TEXT, required=True, doc="product name"),
+    _p("unit_price", "unitPrice", DEC, required=True, doc="current price of one unit"),
+    _p("image_url", "imageUrl", URL),
+    _p("thumbnail_url", "thumbnailUrl", URL),
+    _p("description", "description", TEXT, doc="plain text; strip HTML first"),
+    _p("availability", "availability", ENUM, choices=("InStock", "OutOfStock")),
     _p(
         "category",
         "categories",
-        S,
+        TEXT,
         multiple=True,
         pattern=CATEGORY_PATTERN,
         doc="full path, e.g. /Shoes/Running",
     ),
-    _p("tag", "tags", S, multiple=True),
-    _p("brand", "brand", S),
+    _p("tag", "tags", TEXT, multiple=True),
+    _p("brand", "brand", TEXT),
     _p(
         "related_external_product_id",
         "relatedExternalProductIds",
-        S,
+        TEXT,
         multiple=True,
         doc="product_id values of related products",
     ),
-    _p("priority", "priority", I),
-    _p("rating_value", "rating", D, maximum=5, doc="0 to 5"),
-    _p("review_count", "reviewCount", I),
-    _p("rating_count", "ratingCount", I),
-    _p("unit_price_original", "unitPriceOriginal", D, doc="price before discount"),
-    _p("unit_price_without_vat", "unitPriceWithoutVAT", D),
-    _p("discounted_amount", "discountedAmount", D, doc="unit_price_original - unit_price"),
-    _p("discounted_percentage", "discountedPercentage", D, maximum=100, doc="0 to 100, no %"),
-    _p("published_at", "publishedAt", T, read_by_client=False),
-    _p("custom_field_1", "customField1", S),
-    _p("custom_field_2", "customField2", S),
-    _p("custom_field_3", "customField3", S),
+    _p("priority", "priority", INT),
+    _p("rating_value", "rating", DEC, maximum=5, doc="0 to 5"),
+    _p("review_count", "reviewCount", INT),
+    _p("rating_count", "ratingCount", INT),
+    _p("unit_price_original", "unitPriceOriginal", DEC, doc="price before discount"),
+    _p("unit_price_without_vat", "unitPriceWithoutVAT", DEC),
+    _p("discounted_amount", "discountedAmount", DEC, doc="unit_price_original - unit_price"),
+    _p("discounted_percentage", "discountedPercentage", DEC, maximum=100, doc="0 to 100, no %"),
+    _p("published_at", "publishedAt", DATE, read_by_client=False),
+    _p("custom_field_1", "customField1", TEXT),
+    _p("custom_field_2", "customField2", TEXT),
+    _p("custom_field_3", "customField3", TEXT),
 )
 
 # Spec 3.7: a cart or purchase line is a product plus its quantity and line total.
 BASKET_ITEM: tuple[Prop, ...] = (
-    _p("quantity", "quantity", I, required=True, minimum=1, doc="units on this line, >= 1"),
-    _p("price", "price", D, required=True, doc="line total for all units"),
+    _p("quantity", "quantity", INT, required=True, minimum=1, doc="units on this line, >= 1"),
+    _p("price", "price", DEC, required=True, doc="line total for all units"),
     *PRODUCT,
 )
 
 LINES = _p(
     "product_basket_item",
     "products",
-    O,
+    OBJ,
     multiple=True,
     obj="product_basket_item",
     doc="one element per cart line",
 )
 
 CART: tuple[Prop, ...] = (
-    _p("cart_id", "cartId", S, required=True, doc="non-empty, stable for the cart's life"),
-    _p("total_quantity", "totalQuantity", I, required=True, doc="sum of line quantities"),
-    _p("total_price", "totalPrice", D, required=True, doc="cart total"),
+    _p("cart_id", "cartId", TEXT, required=True, doc="non-empty, stable for the cart's life"),
+    _p("total_quantity", "totalQuantity", INT, required=True, doc="sum of line quantities"),
+    _p("total_price", "totalPrice", DEC, required=True, doc="cart total"),
     LINES,
-    _p("cart_recovery_url", "cartRecoveryUrl", U, read_by_client=False),
+    _p("cart_recovery_url", "cartRecoveryUrl", URL, read_by_client=False),
 )
 
 PURCHASE: tuple[Prop, ...] = (
-    _p("purchase_id", "purchaseId", S, required=True, doc="order id"),
-    _p("cart_id", "cartId", S, doc="the cn_cart id; marks that cart as bought"),
-    _p("total_quantity", "totalQuantity", I, required=True),
-    _p("total_price", "totalPrice", D, required=True),
-    _p("payment_method", "paymentMethod", S, doc="free text"),
-    _p("purchase_date", "purchaseDate", T),
+    _p("purchase_id", "purchaseId", TEXT, required=True, doc="order id"),
+    _p("cart_id", "cartId", TEXT, doc="the cn_cart id; marks that cart as bought"),
+    _p("total_quantity", "totalQuantity", INT, required=True),
+    _p("total_price", "totalPrice", DEC, required=True),
+    _p("payment_method", "paymentMethod", TEXT, doc="free text"),
+    _p("purchase_date", "purchaseDate", DATE),
     LINES,
-    _p("source_name", "source_name", S, read_by_client=False, doc="sales channel name"),
+    _p("source_name", "source_name", TEXT, read_by_client=False, doc="sales channel name"),
     _p(
         "source_type",
         "source_type",
-        N,
+        ENUM,
         choices=("marketplace", "digital-store", "point-of-sale", "third-party", "other"),
         read_by_client=False,
     ),
 )
 
 CONTACT: tuple[Prop, ...] = (
-    _p("primary_key", "primaryKey", E, required=True, doc="the contact's email"),
+    _p("primary_key", "primaryKey", EMAIL, required=True, doc="the contact's email"),
     _p(
         "tracker_id",
         "trackerId",
-        S,
+        TEXT,
         pattern=r"^[0-9a-fA-F]{24}$",
         doc="24 hex characters; normally left to the client",
     ),
-    _p("_name", "_name", S, doc="first name"),
-    _p("_surname", "_surname", S),
-    _p("_birthdate", "_birthdate", T),
+    _p("_name", "_name", TEXT, doc="first name"),
+    _p("_surname", "_surname", TEXT),
+    _p("_birthdate", "_birthdate", DATE),
     _p(
         "_newsletter_subscription_status",
         "_newsletterSubscriptionStatus",
-        N,
+        ENUM,
         choices=("subscribed", "unsubscribed", "none"),
     ),
-    _p("_email_status", "_emailStatus", N, choices=("active", "bounced", "paused", "banned")),
+    _p("_email_status", "_emailStatus", ENUM, choices=("active", "bounced", "paused", "banned")),
 )
 
 # Spec 3.1, D4: the class of a custom contact field is its field id.
@@ -208,11 +208,11 @@ CUSTOM_FIELD_PATTERN = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
 CUSTOM_FIELD_FORBIDDEN_PREFIX = "cn_"
 
 SEARCH: tuple[Prop, ...] = (
-    _p("search_text", "searchText", S, required=True, doc="the text the visitor searched for"),
+    _p("search_text", "searchText", TEXT, required=True, doc="the text the visitor searched for"),
 )
 
 NEWSLETTER: tuple[Prop, ...] = (
-    _p("email", "email", E, required=True, doc="the subscribed address"),
+    _p("email", "email", EMAIL, required=True, doc="the subscribed address"),
 )
 
 # Objects by name, as ``Prop.obj`` refers to them.
@@ -399,5 +399,7 @@ def lookup_tag(name: str) -> Tag:
     tag = TAG_BY_NAME.get(name) or TAG_BY_SHORT.get(name)
     if tag is None:
         known = ", ".join(t.short for t in TAGS)
-        raise KeyError(f"unknown tag {name!r}; expected a Connectif class like 'cn_cart' or one of: {known}")
+        raise KeyError(
+            f"unknown tag {name!r}; expected a Connectif class like 'cn_cart' or one of: {known}"
+        )
     return tag

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Renders a complete sample page with every Connectif tag into ./tagkit-demo (or $1).
+# Creates .venv and installs tagkit on a fresh machine first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. .ci/_setup.sh
+ensure_venv browser
+"$VENV/bin/tagkit" demo "${1:-tagkit-demo}"

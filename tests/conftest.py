@@ -1,0 +1,51 @@
+"""Shared test helpers: golden files and hostile strings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+GOLDEN = Path(__file__).parent / "golden"
+
+# Every string field is tested with these (design: "Safe by default").
+HOSTILE: tuple[str, ...] = (
+    "</div>",
+    "</script><script>window.__pwned=1</script>",
+    "\"double\" and 'single' quotes",
+    "&amp; & &lt; &#x3c;",
+    "line\u2028separator\u2029paragraph",
+    "emoji 😀👍🏽 and ñ",
+    "{{ x }} {% if 1 %}{# c #}",
+    '<span class="name">Evil name</span>',
+    "<!-- comment --> <![CDATA[ x ]]>",
+    "tab\there\nnewline",
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite tests/golden/ from the current output instead of comparing.",
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare text with ``tests/golden/NAME``; ``--update-golden`` rewrites the file."""
+    update = bool(request.config.getoption("--update-golden"))
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        if not path.exists():
+            pytest.fail(f"golden file {path} is missing; run pytest --update-golden once")
+        assert text == path.read_text(encoding="utf-8"), f"output differs from {path}"
+
+    return check

@@ -1,0 +1,135 @@
+"""The tagkit command: output, exit codes and error lines (click's CliRunner)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tagkit import Page, parse_page
+from tagkit._sample import sample_page
+from tagkit.cli import main
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_render_a_tag_from_stdin(runner: CliRunner) -> None:
+    result = runner.invoke(
+        main, ["render", "search", "--data", "-"], input='{"search_text": "red shoe"}'
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stdout
+        == '<div class="cn_search" style="display:none"><span class="search_text">red shoe</span></div>\n'
+    )
+
+
+def test_render_accepts_the_connectif_class(runner: CliRunner, tmp_path: Path) -> None:
+    data = tmp_path / "cart.json"
+    data.write_text(json.dumps({"cart_id": "c-1", "total_quantity": 0, "total_price": 0}))
+    by_class = runner.invoke(main, ["render", "cn_cart", "--data", str(data)])
+    by_short = runner.invoke(main, ["render", "cart", "--data", str(data)])
+    assert by_class.exit_code == by_short.exit_code == 0
+    assert by_class.stdout == by_short.stdout
+    assert 'class="cart_id">c-1<' in by_class.stdout
+
+
+def test_markers_need_no_data(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["render", "login", "--hidden-attr"])
+    assert result.exit_code == 0
+    assert result.stdout == '<div class="cn_login" hidden></div>\n'
+
+
+def test_invalid_data_lists_every_problem_and_exits_1(runner: CliRunner) -> None:
+    result = runner.invoke(
+        main,
+        ["render", "cart", "--data", "-"],
+        input='{"cart_id": "", "total_quantity": "2.5", "total_price": "1.234,50"}',
+    )
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3
+    assert "error: cart.total_price must be a non-negative number like 180.75" in result.stderr
+    assert "got '1.234,50'" in result.stderr
+    assert "error: cart.cart_id is required, got ''" in lines
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["render", "basket", "--data", "-"], "{}", "unknown tag 'basket'"),
+        (
+            ["render", "cart", "--data", "/no/such/file.json"],
+            None,
+            "cannot read '/no/such/file.json'",
+        ),
+        (["render", "cart", "--data", "-"], "{oops", "stdin is not valid JSON"),
+        (["render", "cart"], None, "cart needs --data FILE"),
+        (["page", "--data", "-"], "[1, 2", "stdin is not valid JSON"),
+    ],
+)
+def test_usage_and_io_errors_exit_2_with_one_clear_line(
+    runner: CliRunner, args: list[str], stdin: str | None, message: str
+) -> None:
+    result = runner.invoke(main, args, input=stdin)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_page_renders_the_whole_document(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["page", "--data", "-"], input=json.dumps(sample_page()))
+    assert result.exit_code == 0, result.stderr
+    assert parse_page(result.stdout).page == Page.from_dict(sample_page())
+
+
+def test_page_rejects_a_non_object(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["page", "--data", "-"], input="[]")
+    assert result.exit_code == 1
+    assert "a page document must be a JSON object, got []" in result.stderr
+
+
+def test_tags_lists_the_vocabulary(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["tags"])
+    assert result.exit_code == 0
+    assert "cn_cart  (cart) - Current cart status" in result.stdout
+    assert "url -> productDetailUrl  (required, url)" in result.stdout
+    assert "unit_price_without_vat -> unitPriceWithoutVAT" in result.stdout
+    assert (
+        "published_at -> publishedAt  (optional, datetime, not read by client 1.3.0)"
+        in result.stdout
+    )
+
+
+def test_schema_of_a_tag_and_of_the_page(runner: CliRunner) -> None:
+    cart = json.loads(runner.invoke(main, ["schema", "cart"]).stdout)
+    assert cart["required"] == ["cart_id", "total_quantity", "total_price"]
+    assert cart["properties"]["products"]["items"]["required"][:2] == ["quantity", "price"]
+    page = json.loads(runner.invoke(main, ["schema"]).stdout)
+    assert set(page["properties"]) >= {"contact", "cart", "purchases", "page_tags"}
+    bad = runner.invoke(main, ["schema", "nope"])
+    assert bad.exit_code == 2
+
+
+def test_demo_writes_a_page_and_its_data(runner: CliRunner, tmp_path: Path) -> None:
+    dest = tmp_path / "demo"
+    result = runner.invoke(main, ["demo", str(dest)])
+    assert result.exit_code == 0, result.output
+    assert str(dest / "index.html") in result.stdout
+    html = (dest / "index.html").read_text(encoding="utf-8")
+    data = json.loads((dest / "page.json").read_text(encoding="utf-8"))
+    assert parse_page(html).page == Page.from_dict(data)
+    assert not list(dest.glob(".*.tmp"))
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert "version" in result.stdout
