@@ -1,32 +1,50 @@
-"""The child elements of a tag, as HTML: the markup twin of :mod:`tagkit.jsonsafe`.
+"""Fill the tag shapes of ``templates/tags.html.j2`` with escaped text.
 
-Every value and class name is escaped exactly once, with the same entities as
-:func:`markupsafe.escape` (a test holds the two equal), so no value can open or close an
-element (spec 2.3, 2.8). Building the children here rather than in a
-recursive template macro keeps rendering as fast as a hand-written template (see
-``benchmarks/render.py``); the containers themselves come from ``templates/tags.html.j2``.
-With ``jsonsafe``, this is the only module that marks text as safe by hand.
+Each macro of the template is rendered once per class name with a placeholder where its
+content goes; the two halves are cached as a *frame*. Rendering a page is then escaping values
+and joining strings, which keeps tagkit within reach of a hand-written template
+(``benchmarks/render.py``) while every shape stays in the template. Values are escaped exactly
+once, with the entities :func:`markupsafe.escape` uses (a test holds the two equal), so no value
+can open or close an element (spec 2.3, 2.8). With ``jsonsafe``, this is the only module that
+marks text as safe by hand.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
+from typing import Any
 
 from markupsafe import Markup
 
-from . import vocabulary as vocab
 from ._values import to_text
 from .model import Record
 
-# markupsafe's entities; most values contain none of these characters and are returned as is.
+# The placeholder cannot occur in a value: tagkit rejects control characters in every string.
+_HOLE = "\x00"
+_HOLE_MARKUP = Markup("\x00")
 _ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
 _SPECIAL = re.compile("[&<>\"']")
+
+Frame = tuple[str, str]
 
 
 def escape(text: str) -> str:
     """HTML-escape ``text`` exactly as :func:`markupsafe.escape` does, without a Markup object."""
     return text.translate(_ENTITIES) if _SPECIAL.search(text) else text
+
+
+@functools.lru_cache(maxsize=1024)
+def frame(shape: str, *args: Any) -> Frame:
+    """The markup before and after the content of macro ``shape`` called with ``args``."""
+    from .render import environment
+
+    macro = getattr(environment().get_template("tags.html.j2").module, shape)
+    before, hole, after = str(macro(*args, _HOLE_MARKUP)).partition(_HOLE)
+    if not hole or _HOLE in after:  # pragma: no cover - the template keeps one content slot
+        raise AssertionError(f"macro {shape} must place its content exactly once")
+    return before, after
 
 
 def _text(value: object) -> str:
@@ -39,45 +57,47 @@ def _text(value: object) -> str:
     return to_text(value)
 
 
-def _open(element: str, cls: str) -> str:
-    return f'<{element} class="{escape(cls)}">'
-
-
-# Opening tags of every vocabulary class, escaped once; custom contact field ids are escaped
-# per use (a site may have any number of them).
-_SPANS: dict[str, str] = {
-    p.name: _open("span", p.name)
-    for props in (vocab.BASKET_ITEM, vocab.CART, vocab.PURCHASE, vocab.CONTACT)
-    for p in props
-}
-_SPANS.update({p.name: _open("span", p.name) for t in vocab.TAGS for p in t.properties})
-_DIVS: dict[str, str] = {p.name: _open("div", p.name) for p in (vocab.LINES,)}
-
-
 def _parts(record: Record, parts: list[str]) -> None:
-    append = parts.append
+    # The hot loop of rendering: escaping is inlined (see escape()).
+    append, special, entities = parts.append, _SPECIAL.search, _ENTITIES
     for cls, value in record.tag_values():
         if type(value) is tuple:
             if value and isinstance(value[0], Record):
-                opening = _DIVS.get(cls) or _open("div", cls)
+                before, after = frame("nested", cls)
                 for line in value:
-                    append(opening)
+                    append(before)
                     _parts(line, parts)
-                    append("</div>")
+                    append(after)
                 continue
-            opening = _SPANS.get(cls) or _open("span", cls)
+            before, after = frame("property", cls)
             for item in value:
-                append(opening)
+                append(before)
                 append(escape(_text(item)))
-                append("</span>")
+                append(after)
             continue
-        append(_SPANS.get(cls) or _open("span", cls))
-        append(escape(_text(value)))
-        append("</span>")
+        before, after = frame("property", cls)
+        text = value if type(value) is str else _text(value)
+        append(before)
+        append(text.translate(entities) if special(text) else text)
+        append(after)
 
 
-def children(record: Record) -> Markup:
-    """``<span class="cls">text</span>`` per value of ``record``; a cart line is a ``<div>``."""
-    parts: list[str] = []
-    _parts(record, parts)
-    return Markup("".join(parts))  # noqa: S704 - every part is built from escaped text
+def container(name: str, record: Record | None, *, hidden: bool) -> str:
+    """A container tag holding ``record``'s properties (none for a marker such as cn_login)."""
+    before, after = frame("container", name, hidden)
+    parts = [before]
+    if record is not None:
+        _parts(record, parts)
+    parts.append(after)
+    return "".join(parts)
+
+
+def text_tag(name: str, text: str, *, hidden: bool) -> str:
+    """A tag whose value is its own text (page category, page tag)."""
+    before, after = frame("text_tag", name, hidden)
+    return f"{before}{escape(text)}{after}"
+
+
+def join(tags: list[str]) -> Markup:
+    """Tags built by :func:`container` and :func:`text_tag`, one per line."""
+    return Markup("\n".join(tags))  # noqa: S704 - every part is built from escaped text

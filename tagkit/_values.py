@@ -256,12 +256,13 @@ def checker(prop: Prop) -> Checker:
 
     kind = prop.kind
     if kind is Kind.STRING:
-        pattern = re.compile(prop.pattern or "")
+        pattern = None if prop.pattern is None else re.compile(prop.pattern)
 
         def text(value: object) -> object:
+            # Printable text needs no control-character scan (tab and newline take the slow path).
             if type(value) is str:
                 result = value.strip()
-                if not _CONTROL.search(result) and pattern.match(result):
+                if result.isprintable() and (pattern is None or pattern.match(result)):
                     return result
             return slow(value)
 

@@ -27,7 +27,6 @@ from ._values import (
     Checker,
     Invalid,
     checker,
-    normalise,
     normalise_datetime,
     normalise_decimal,
     normalise_text,
@@ -121,6 +120,9 @@ class Record:
         super().__init_subclass__(**kwargs)
         # Derived once per model: lookups by data key, the required rows, emission order.
         cls._BY_KEY = {_data_key(p): (p, checker(p)) for p in cls.PROPS}
+        cls._BY_NAME = {p.name: (p, checker(p)) for p in cls.PROPS}
+        # The validation loop's view of _BY_KEY, unpacked to spare attribute lookups.
+        cls._FIELDS = {k: (p.name, p.multiple, c, p) for k, (p, c) in cls._BY_KEY.items()}
         cls._REQUIRED = tuple((p, _data_key(p)) for p in cls.PROPS if p.required)
         rank = {p.name: i for i, p in enumerate(cls.PROPS)}
         if cls.OPEN:
@@ -132,6 +134,8 @@ class Record:
     # Whether keys outside the table are allowed (custom contact fields).
     OPEN: ClassVar[bool] = False
     _BY_KEY: ClassVar[dict[str, tuple[Prop, Checker]]] = {}
+    _BY_NAME: ClassVar[dict[str, tuple[Prop, Checker]]] = {}
+    _FIELDS: ClassVar[dict[str, tuple[str, bool, Checker, Prop]]] = {}
     _REQUIRED: ClassVar[tuple[tuple[Prop, str], ...]] = ()
     # A plain function stored on the class: read it through type(self), never self.
     _SORT_KEY: ClassVar[Callable[[str], int]]
@@ -140,7 +144,7 @@ class Record:
     def _collect(
         cls, data: Mapping[str, object], path: str, problems: list[Problem]
     ) -> dict[str, object]:
-        by_key = cls._BY_KEY
+        by_key = cls._FIELDS
         values: dict[str, object] = {}
         for key, raw in data.items():
             found = by_key.get(key)
@@ -149,8 +153,8 @@ class Record:
                 continue
             if raw is None:
                 continue
-            prop, check = found
-            if prop.multiple:
+            name, multiple, check, prop = found
+            if multiple:
                 value = _many(prop, check, raw, _join(path, key), problems)
             else:
                 try:
@@ -160,7 +164,7 @@ class Record:
                     continue
             # D8: empty values are omitted (checkers give "" for blank text, None for none).
             if value or (value is not None and type(value) is not str):
-                values[prop.name] = value
+                values[name] = value
         for prop, key in cls._REQUIRED:
             if prop.name in values:
                 continue
@@ -195,14 +199,14 @@ class Record:
 
     # -- reading ---------------------------------------------------------------------------
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            try:
-                return self._values[name]
-            except KeyError:
-                raise AttributeError(name) from None
-        for prop in self.PROPS:
-            if name in (prop.name, _data_key(prop)):
-                return self._values.get(prop.name, () if prop.multiple else None)
+        if name == "_values":  # not set yet: never recurse
+            raise AttributeError(name)
+        found = type(self)._BY_KEY.get(name) or type(self)._BY_NAME.get(name)
+        if found is not None:
+            prop = found[0]
+            return self._values.get(prop.name, () if prop.multiple else None)
+        if name in self._values:  # custom contact fields
+            return self._values[name]
         raise AttributeError(f"{type(self).__name__} has no property {name!r}")
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -576,16 +580,18 @@ def _page_values(
         return ()
     assert isinstance(items, (list, tuple))
     out: list[str] = []
+    check, limit = checker(row), tag.max_length
     for i, item in enumerate(items):
         try:
-            if tag is _PAGE_CATEGORY:
+            if tag is _PAGE_CATEGORY and type(item) is not str:
                 item = _category(item)
-            value = normalise(row, item)
+            value = check(item)
         except Invalid as exc:
             problems.append(Problem(f"{path}[{i}]", str(exc)))
             continue
         assert isinstance(value, str)
-        if tag.max_length is not None and utf16_length(value) > tag.max_length:
+        # UTF-16 units are at least the code points, at most twice as many.
+        if limit is not None and len(value) * 2 > limit and utf16_length(value) > limit:
             problems.append(
                 Problem(
                     f"{path}[{i}]",
@@ -663,12 +669,12 @@ class Page:
     @classmethod
     def from_dict(cls, data: object, *, extra_keys: Iterable[str] = ()) -> Page:
         """Validate a page document; ``extra_keys`` are passed through to ``extra`` unchecked."""
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):
             raise ValidationError(
                 [Problem("", f"a page document must be a JSON object, got {data!r}")]
             )
         problems: list[Problem] = []
-        allowed_extra = set(extra_keys)
+        allowed_extra = frozenset(extra_keys) if extra_keys else frozenset()
         kwargs: dict[str, Any] = {}
         extra: dict[str, object] = {}
         for key, raw in data.items():

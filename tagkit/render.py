@@ -15,18 +15,14 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from . import _markup
 from . import vocabulary as vocab
-from ._markup import children
 from ._resources import templates_dir
 from .errors import Problem, ValidationError
 from .model import PAGE_KEYS, RECORD_FOR_TAG, Page, Record
 from .vocabulary import Tag
 
-# (tag class, the text of a tag whose value is its own text, or None and a container's children)
-Block = tuple[str, "str | None", Markup]
-
 _TAG_KEY = {tag_name: key for key, tag_name in PAGE_KEYS.items()}
-_EMPTY = Markup()
 
 
 @functools.cache
@@ -46,25 +42,25 @@ def render_template(name: str, **context: Any) -> Markup:
     return Markup(environment().get_template(name).render(**context))  # noqa: S704
 
 
-def _blocks(tag: Tag, page: Page) -> list[Block]:
+def _tags(tag: Tag, page: Page, hidden: bool, out: list[str]) -> None:
     key = _TAG_KEY[tag.name]
     if tag.value_is_text:
-        return [(tag.name, value, _EMPTY) for value in getattr(page, key)]
-    if tag.instances == "presence":
-        return [(tag.name, None, _EMPTY)] if getattr(page, key) else []
-    return [(tag.name, None, children(record)) for record in page.records(tag.name)]
+        out.extend(_markup.text_tag(tag.name, value, hidden=hidden) for value in getattr(page, key))
+    elif tag.instances == "presence":
+        if getattr(page, key):
+            out.append(_markup.container(tag.name, None, hidden=hidden))
+    else:
+        out.extend(
+            _markup.container(tag.name, record, hidden=hidden) for record in page.records(tag.name)
+        )
 
 
-def page_blocks(page: Page) -> list[Block]:
-    """The blocks of every tag of ``page``, in the vocabulary's order."""
-    blocks: list[Block] = []
-    for tag in vocab.TAGS:
-        blocks.extend(_blocks(tag, page))
-    return blocks
-
-
-def render_blocks(blocks: Sequence[Block], *, hidden: bool = False) -> Markup:
-    return render_template("tags.html.j2", blocks=blocks, hidden=hidden)
+def render_tags(page: Page, tags: Sequence[Tag] = vocab.TAGS, *, hidden: bool = False) -> Markup:
+    """The tags of ``page`` among ``tags`` (default: all, in the vocabulary's order)."""
+    out: list[str] = []
+    for tag in tags:
+        _tags(tag, page, hidden, out)
+    return _markup.join(out)
 
 
 def render_page(page: Page | Mapping[str, object], *, hidden: bool = False) -> Markup:
@@ -78,7 +74,7 @@ def render_page(page: Page | Mapping[str, object], *, hidden: bool = False) -> M
     """
     if not isinstance(page, Page):
         page = Page.from_dict(page)
-    return render_blocks(page_blocks(page), hidden=hidden)
+    return render_tags(page, hidden=hidden)
 
 
 def _page_for_tag(tag: Tag, data: object) -> Page:
@@ -122,4 +118,4 @@ def render_tag(tag: str, data: object = None, *, hidden: bool = False) -> Markup
     ``page-category`` and ``page-tag``; nothing for ``login`` and ``register``.
     """
     spec = vocab.lookup_tag(tag)
-    return render_blocks(_blocks(spec, _page_for_tag(spec, data)), hidden=hidden)
+    return render_tags(_page_for_tag(spec, data), (spec,), hidden=hidden)

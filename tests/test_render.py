@@ -178,3 +178,12 @@ def test_render_returns_markup_that_jinja_does_not_escape_again() -> None:
     out = Environment(autoescape=True).from_string("{{ x }}").render(x=html)
     assert out == html
     assert "a &amp; b" in out
+
+
+@pytest.mark.parametrize("text", [*HOSTILE, "", "plain", "a\"b'c&d<e>f", "&#34;&#39;"])
+def test_the_fast_escape_matches_markupsafe(text: str) -> None:
+    from markupsafe import escape as markupsafe_escape
+
+    from tagkit._markup import escape
+
+    assert escape(text) == str(markupsafe_escape(text))
