@@ -10,6 +10,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .errors import ConfigError, Problem, TagkitError, ValidationError
+from .events import CustomEvent, Event, render_events, render_page_events
 from .model import (
     BasketItem,
     Cart,
@@ -22,6 +23,7 @@ from .model import (
 )
 from .parse import parse_page
 from .render import render_page, render_tag
+from .scripts import render_loader, render_service_worker
 
 try:
     __version__ = version("tagkit")
@@ -33,6 +35,8 @@ __all__ = [
     "Cart",
     "ConfigError",
     "Contact",
+    "CustomEvent",
+    "Event",
     "NewsletterSubscription",
     "Page",
     "Problem",
@@ -43,6 +47,10 @@ __all__ = [
     "ValidationError",
     "__version__",
     "parse_page",
+    "render_events",
+    "render_loader",
     "render_page",
+    "render_page_events",
+    "render_service_worker",
     "render_tag",
 ]

@@ -47,6 +47,20 @@ def frame(shape: str, *args: Any) -> Frame:
     return before, after
 
 
+# Frames of the property and nested shapes by class, looked up once per value.
+_PROPERTY: dict[str, Frame] = {}
+_NESTED: dict[str, Frame] = {}
+
+
+def _frame_of(cache: dict[str, Frame], shape: str, cls: str) -> Frame:
+    found = cache.get(cls)
+    if found is None:
+        found = frame(shape, cls)
+        if len(cache) < 1024:  # custom contact field ids are unbounded
+            cache[cls] = found
+    return found
+
+
 def _text(value: object) -> str:
     if type(value) is str:
         return value
@@ -63,19 +77,19 @@ def _parts(record: Record, parts: list[str]) -> None:
     for cls, value in record.tag_values():
         if type(value) is tuple:
             if value and isinstance(value[0], Record):
-                before, after = frame("nested", cls)
+                before, after = _frame_of(_NESTED, "nested", cls)
                 for line in value:
                     append(before)
                     _parts(line, parts)
                     append(after)
                 continue
-            before, after = frame("property", cls)
+            before, after = _frame_of(_PROPERTY, "property", cls)
             for item in value:
                 append(before)
                 append(escape(_text(item)))
                 append(after)
             continue
-        before, after = frame("property", cls)
+        before, after = _PROPERTY.get(cls) or _frame_of(_PROPERTY, "property", cls)
         text = value if type(value) is str else _text(value)
         append(before)
         append(text.translate(entities) if special(text) else text)

@@ -7,81 +7,14 @@ bad JSON or an unknown name prints one line and exits 2 (click's usage code). Ne
 from __future__ import annotations
 
 import json
-import os
-import sys
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
 
 import click
 
 from . import vocabulary as vocab
-from .errors import ConfigError, ValidationError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-EXIT_INVALID = 1
-
-
-def load_data(source: str, *, what: str = "--data") -> Any:
-    """The JSON value in file ``source`` (``-`` for stdin); a usage error if unreadable."""
-    name = "stdin" if source == "-" else source
-    try:
-        with click.open_file(source, "r", encoding="utf-8") as handle:
-            text = handle.read()
-    except OSError as exc:
-        raise click.BadParameter(
-            f"cannot read {source!r}: {exc.strerror}", param_hint=what
-        ) from None
-    except UnicodeDecodeError:
-        raise click.BadParameter(f"{source!r} is not UTF-8 text", param_hint=what) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise click.BadParameter(
-            f"{name} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
-            param_hint=what,
-        ) from None
-
-
-def fail_validation(exc: ValidationError) -> NoReturn:
-    """Print every problem on its own line on stderr and exit 1."""
-    for problem in exc.problems:
-        click.echo(f"error: {problem}", err=True)
-    sys.exit(EXIT_INVALID)
-
-
-def fail_config(exc: ConfigError) -> NoReturn:
-    click.echo(f"error: {exc}", err=True)
-    sys.exit(EXIT_INVALID)
-
-
-@contextmanager
-def reporting() -> Iterator[None]:
-    """Turn tagkit's errors into clear lines and exit codes."""
-    try:
-        yield
-    except ValidationError as exc:
-        fail_validation(exc)
-    except ConfigError as exc:
-        fail_config(exc)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+from ._cli_scripts import register
+from ._cliutil import load_data, reporting
+from ._files import write_atomic
 
 
 def _tag_choice(value: str) -> vocab.Tag:
@@ -150,20 +83,48 @@ def render(tag: str, data_path: str | None, hidden: bool) -> None:
     required=True,
     help="JSON page document, or - for standard input.",
 )
+@click.option(
+    "--mode",
+    type=click.Choice(["tags", "events"]),
+    default="tags",
+    show_default=True,
+    help="tags: hidden tags, read by the client at start-up (store setting 'auto-send events "
+    "on init' on). events: one script calling sendEvents, ending with page-visit (auto-send "
+    "off, single-page apps); page categories and tags stay tags.",
+)
+@click.option("--nonce", metavar="N", help="CSP nonce for the script (events mode).")
+@click.option(
+    "--no-inline",
+    is_flag=True,
+    help="Events mode: write the data as a JSON island read by tagkit-events.js "
+    "(see 'tagkit static') instead of inline code.",
+)
 @hidden_option
-def page(data_path: str, hidden: bool) -> None:
+def page(data_path: str, mode: str, nonce: str | None, no_inline: bool, hidden: bool) -> None:
     """Print every tag of one page from a page document.
 
     The document is a JSON object with any of: contact, cart, purchases (list),
     product_visited (list), product_searched (list), search (the text), login, register
-    (true/false), newsletter_subscribe ({"email": ...}), page_categories, page_tags (lists).
+    (true/false), newsletter_subscribe ({"email": ...}), page_categories, page_tags (lists),
+    and, in events mode only, custom_events (a list of {"event_id", "payload"}).
     """
+    from .events import CUSTOM_EVENTS_KEY, render_page_events
     from .model import Page
     from .render import render_page
 
     data = load_data(data_path)
     with reporting():
-        html = render_page(Page.from_dict(data), hidden=hidden)
+        if mode == "events":
+            html = render_page_events(data, nonce=nonce, inline=not no_inline, hidden=hidden)
+        else:
+            if nonce is not None or no_inline:
+                raise click.UsageError("--nonce and --no-inline apply to --mode events only")
+            if isinstance(data, dict) and CUSTOM_EVENTS_KEY in data:
+                raise click.UsageError(
+                    f"{CUSTOM_EVENTS_KEY} can only be sent from JavaScript; "
+                    "use --mode events, or remove them from the page document"
+                )
+            html = render_page(Page.from_dict(data), hidden=hidden)
     click.echo(html)
 
 
@@ -231,15 +192,7 @@ def demo(dest: Path) -> None:
     click.echo(f"  tagkit page --data {dest / 'page.json'}")
 
 
-def _register_extensions() -> None:
-    try:
-        from ._cli_scripts import register
-    except ImportError:  # pragma: no cover - the scripts commands are part of every release
-        return
-    register(main)
-
-
-_register_extensions()
+register(main)
 
 
 if __name__ == "__main__":  # pragma: no cover

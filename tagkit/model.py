@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import Any, ClassVar, TypeVar
 
 from . import vocabulary as vocab
+from ._fastpath import FastPath, compile_fast_path
 from ._values import (
     Checker,
     Invalid,
@@ -75,7 +76,7 @@ class Record:
     WHAT: ClassVar[str] = ""
     __slots__ = ("_values",)
 
-    _values: Mapping[str, object]
+    _values: dict[str, object]
 
     def __init__(self, data: Mapping[str, object] | None = None, /, **fields: object) -> None:
         merged: dict[str, object] = {**(data or {}), **fields}
@@ -88,7 +89,7 @@ class Record:
     def _set(self, values: Mapping[str, object]) -> None:
         # Kept in emission order: the table's, then custom contact fields as given.
         ordered = {key: values[key] for key in sorted(values, key=type(self)._SORT_KEY)}
-        object.__setattr__(self, "_values", MappingProxyType(ordered))
+        object.__setattr__(self, "_values", ordered)
 
     @classmethod
     def from_dict(cls: type[R], data: object, *, path: str | None = None) -> R:
@@ -104,7 +105,36 @@ class Record:
         return record
 
     @classmethod
+    def _fast_build(cls: type[R], data: object) -> R | None:
+        """The record for common, valid input, or None to take the full rules (_fastpath)."""
+        if type(data) is not dict:
+            return None
+        fast = cls.__dict__.get("_FAST_PATH") or cls._compile_fast_path()
+        values = fast(data)
+        if values is None:
+            return None
+        if cls._HAS_CHECK:
+            problems: list[Problem] = []
+            cls._check(values, cls.LABEL, problems)
+            if problems:
+                return None
+        record = cls.__new__(cls)
+        object.__setattr__(record, "_values", values)
+        return record
+
+    @classmethod
+    def _compile_fast_path(cls) -> FastPath:
+        nested = [p for p in cls.PROPS if p.kind is Kind.OBJECT]
+        builder = _OBJECT_RECORDS[nested[0].obj or ""]._fast_build if nested else None
+        fast = compile_fast_path(cls.__name__, cls.PROPS, nested=builder)
+        cls._FAST_PATH = fast
+        return fast
+
+    @classmethod
     def _build(cls: type[R], data: object, path: str, problems: list[Problem]) -> R | None:
+        record = cls._fast_build(data)
+        if record is not None:
+            return record
         if type(data) is not dict and not isinstance(data, Mapping):
             problems.append(Problem(path, f"must be an object of properties, got {data!r}"))
             return None
@@ -124,6 +154,7 @@ class Record:
         # The validation loop's view of _BY_KEY, unpacked to spare attribute lookups.
         cls._FIELDS = {k: (p.name, p.multiple, c, p) for k, (p, c) in cls._BY_KEY.items()}
         cls._REQUIRED = tuple((p, _data_key(p)) for p in cls.PROPS if p.required)
+        cls._HAS_CHECK = cls._check.__func__ is not Record._check.__func__  # type: ignore[attr-defined]
         rank = {p.name: i for i, p in enumerate(cls.PROPS)}
         if cls.OPEN:
             last = len(rank)
@@ -133,6 +164,8 @@ class Record:
 
     # Whether keys outside the table are allowed (custom contact fields).
     OPEN: ClassVar[bool] = False
+    _FAST_PATH: ClassVar[FastPath | None] = None
+    _HAS_CHECK: ClassVar[bool] = False
     _BY_KEY: ClassVar[dict[str, tuple[Prop, Checker]]] = {}
     _BY_NAME: ClassVar[dict[str, tuple[Prop, Checker]]] = {}
     _FIELDS: ClassVar[dict[str, tuple[str, bool, Checker, Prop]]] = {}
@@ -228,7 +261,7 @@ class Record:
     @property
     def values(self) -> Mapping[str, object]:
         """The canonical values by property class name (absent optionals left out)."""
-        return self._values
+        return MappingProxyType(self._values)
 
     def to_dict(self) -> dict[str, object]:
         """The data-file form: class names as keys, text for numbers and dates.
@@ -362,6 +395,10 @@ class BasketItem(Record):
         product = Product.__new__(Product)
         product._set({k: v for k, v in self._values.items() if k in names})
         return product
+
+
+# Nested objects by their vocabulary name (Prop.obj).
+_OBJECT_RECORDS: Mapping[str, type[Record]] = MappingProxyType({"product_basket_item": BasketItem})
 
 
 class _Totals(Record):

@@ -133,3 +133,54 @@ def test_version(runner: CliRunner) -> None:
     result = runner.invoke(main, ["--version"])
     assert result.exit_code == 0
     assert "version" in result.stdout
+
+
+def test_page_in_events_mode_sends_the_same_content(runner: CliRunner) -> None:
+    import re
+
+    doc = {
+        **sample_page(),
+        "custom_events": [{"event_id": "5f1b2c3d4e5f60718293a4b5", "payload": {"size": 42}}],
+    }
+    result = runner.invoke(
+        main, ["page", "--data", "-", "--mode", "events", "--no-inline"], input=json.dumps(doc)
+    )
+    assert result.exit_code == 0, result.stderr
+    island = re.search(r"<script[^>]*data-tagkit-events[^>]*>(.*?)</script>", result.stdout, re.S)
+    assert island is not None
+    payload = json.loads(island.group(1))
+    expected = Page.from_dict(sample_page()).to_js()
+    assert payload["options"]["entityInfo"] == json.loads(
+        json.dumps(expected["entityInfo"], default=str)
+    )
+    assert [e["type"] for e in payload["events"]] == ["custom"] + [
+        e["type"] for e in expected["events"]
+    ]  # type: ignore[union-attr]
+    assert '<span class="cn_page_tag" style="display:none">summer-sale</span>' in result.stdout
+
+
+def test_custom_events_are_refused_in_tags_mode(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["page", "--data", "-"], input='{"custom_events": []}')
+    assert result.exit_code == 2
+    assert "custom_events can only be sent from JavaScript; use --mode events" in result.stderr
+
+
+def test_json_numbers_keep_their_written_scale(runner: CliRunner) -> None:
+    result = runner.invoke(
+        main,
+        ["render", "cart", "--data", "-"],
+        input='{"cart_id": "c", "total_quantity": 0, "total_price": 49.90}',
+    )
+    assert result.exit_code == 0, result.stderr
+    assert '<span class="total_price">49.90</span>' in result.stdout
+
+
+def test_demo_files_are_readable_by_a_web_server(runner: CliRunner, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    result = runner.invoke(main, ["demo", str(tmp_path)])
+    assert result.exit_code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "index.html").stat().st_mode) == 0o644 & ~umask
