@@ -1,0 +1,63 @@
+"""Hand-written pages for the browser tests.
+
+The fixtures (``connectif``, ``tagkit_browser``) come from tagkit's pytest plugin, which the
+``pytest11`` entry point loads once tagkit is installed. The markup here is written by hand from
+the spec, never produced by tagkit's renderer, so these tests check the double and the harness on
+their own.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tagkit.testing import ConnectifHarness
+
+STORE_ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
+CLIENT_SCRIPT_URL = (
+    "https://cdn.connectif.cloud/eu1/client-script/0f8fad5b-d9cb-469f-a165-70867728950e"
+)
+NOTIFICATION_URL = (
+    "https://eu1-api.connectif.cloud/integration-type/system/scrippet-notification/"
+    "0f8fad5b-d9cb-469f-a165-70867728950e"
+)
+
+# A loader with the behaviour of spec §5: append the client script once the body exists.
+LOADER = """<script async id="__cn_generic_script__0f8fad5b-d9cb-469f-a165-70867728950e">
+(function () {
+  function append() {
+    if (document.getElementById("__cn_client_script_0f8fad5b-d9cb-469f-a165-70867728950e")) return;
+    var script = document.createElement("script");
+    script.src = "https://cdn.connectif.cloud/eu1/client-script/0f8fad5b-d9cb-469f-a165-70867728950e";
+    script.id = "__cn_client_script_0f8fad5b-d9cb-469f-a165-70867728950e";
+    document.body.appendChild(script);
+  }
+  if (document.readyState === "interactive" || document.readyState === "complete") append();
+  else document.addEventListener("DOMContentLoaded", append);
+})();
+</script>"""
+
+# The spec §3.4 example product, as the children of a product container.
+RED_SHOE = (
+    '<span class="url">https://shop.example/p/red-shoe</span>'
+    '<span class="product_id">SKU-77</span>'
+    '<span class="name">Red shoe</span>'
+    '<span class="unit_price">49.90</span>'
+)
+
+
+def page(body: str, *, head: str = "", title: str = "Test page") -> str:
+    """A minimal document: ``head``, then the loader first in ``<body>`` (D7), then ``body``."""
+    return (
+        "<!doctype html><html><head><meta charset=utf-8>"
+        f"<title>{title}</title>{head}</head><body>{LOADER}{body}</body></html>"
+    )
+
+
+@pytest.fixture
+def double(connectif: ConnectifHarness) -> ConnectifHarness:
+    """The harness, for tests of behaviour only tagkit's double has (its profiles)."""
+    if not connectif.uses_double:
+        pytest.skip(
+            "checks a behaviour of tagkit's double; --connectif-client serves a real client"
+        )
+    return connectif
