@@ -75,7 +75,7 @@ def _scalar(prop: Prop, i: int, names: dict[str, object]) -> list[str]:
     elif kind is Kind.INTEGER:
         body += [
             f"        if type({value}) is str and INT.match({value}): {value} = int({value})",
-            f"        elif type({value}) is not int: return None",
+            f"        elif type({value}) is not int or {value} < 0: return None",
         ]
         body += _range(prop, value)
         body.append(f"        values[{key}] = {value}")
@@ -99,11 +99,13 @@ def _scalar(prop: Prop, i: int, names: dict[str, object]) -> list[str]:
 
 
 def _range(prop: Prop, value: str) -> list[str]:
-    low = 0 if prop.minimum is None else int(prop.minimum)
-    test = f"{value} < {low}"
+    # The patterns and type checks above already rule out negative numbers.
+    tests = []
+    if prop.minimum:
+        tests.append(f"{value} < {int(prop.minimum)}")
     if prop.maximum is not None:
-        test += f" or {value} > {int(prop.maximum)}"
-    return [f"        if {test}: return None"]
+        tests.append(f"{value} > {int(prop.maximum)}")
+    return [f"        if {' or '.join(tests)}: return None"] if tests else []
 
 
 def _many(

@@ -72,33 +72,50 @@ def _text(value: object) -> str:
 
 
 def _parts(record: Record, parts: list[str]) -> None:
-    # The hot loop of rendering: escaping is inlined (see escape()).
-    append, special, entities = parts.append, _SPECIAL.search, _ENTITIES
+    # The hot loop of rendering: text formatting and escaping are inlined (see _text, escape).
+    # Numbers are digits and a dot only, so they skip the escaping check.
+    append, special, entities, properties = parts.append, _SPECIAL.search, _ENTITIES, _PROPERTY
     for cls, value in record.tag_values():
-        if type(value) is tuple:
+        before, after = properties.get(cls) or _frame_of(properties, "property", cls)
+        if type(value) is str:
+            if special(value):
+                value = value.translate(entities)
+            append(f"{before}{value}{after}")
+        elif type(value) is Decimal:
+            text = str(value)
+            if "E" in text:
+                text = format(value, "f")
+            append(f"{before}{text}{after}")
+        elif type(value) is int:
+            append(f"{before}{value}{after}")
+        elif type(value) is tuple:
             if value and isinstance(value[0], Record):
                 before, after = _frame_of(_NESTED, "nested", cls)
                 for line in value:
                     append(before)
                     _parts(line, parts)
                     append(after)
-                continue
-            before, after = _frame_of(_PROPERTY, "property", cls)
-            for item in value:
-                append(before)
-                append(escape(_text(item)))
-                append(after)
-            continue
-        before, after = _PROPERTY.get(cls) or _frame_of(_PROPERTY, "property", cls)
-        text = value if type(value) is str else _text(value)
-        append(before)
-        append(text.translate(entities) if special(text) else text)
-        append(after)
+            else:
+                parts.extend(f"{before}{escape(_text(item))}{after}" for item in value)
+        else:
+            append(f"{before}{escape(to_text(value))}{after}")
+
+
+# Container and text-tag frames by (tag class, hidden); the tag classes are the vocabulary's.
+_CONTAINER: dict[tuple[str, bool], Frame] = {}
+_TEXT_TAG: dict[tuple[str, bool], Frame] = {}
+
+
+def _tag_frame(cache: dict[tuple[str, bool], Frame], shape: str, name: str, hidden: bool) -> Frame:
+    found = cache.get((name, hidden))
+    if found is None:
+        found = cache[(name, hidden)] = frame(shape, name, hidden)
+    return found
 
 
 def container(name: str, record: Record | None, *, hidden: bool) -> str:
     """A container tag holding ``record``'s properties (none for a marker such as cn_login)."""
-    before, after = frame("container", name, hidden)
+    before, after = _tag_frame(_CONTAINER, "container", name, hidden)
     parts = [before]
     if record is not None:
         _parts(record, parts)
@@ -108,7 +125,7 @@ def container(name: str, record: Record | None, *, hidden: bool) -> str:
 
 def text_tag(name: str, text: str, *, hidden: bool) -> str:
     """A tag whose value is its own text (page category, page tag)."""
-    before, after = frame("text_tag", name, hidden)
+    before, after = _tag_frame(_TEXT_TAG, "text_tag", name, hidden)
     return f"{before}{escape(text)}{after}"
 
 

@@ -368,9 +368,19 @@ def _lines(prop: Prop, raw: object, path: str, problems: list[Problem]) -> objec
         problems.append(Problem(path, f"must be a list of cart lines, got {raw!r}"))
         return None
     assert isinstance(raw, (list, tuple))
-    lines = [BasketItem._build(item, f"{path}[{i}]", problems) for i, item in enumerate(raw)]
-    kept = tuple(line for line in lines if line is not None)
+    kept = tuple(line for line in _build_each(BasketItem, raw, path, problems) if line is not None)
     return kept or None
+
+
+def _build_each(
+    record_type: type[R], items: Sequence[object], path: str, problems: list[Problem]
+) -> list[R | None]:
+    """Each item built as ``record_type``; an item's path is only made when it has problems."""
+    fast = record_type._fast_build
+    return [
+        fast(item) or record_type._build(item, f"{path}[{i}]", problems)
+        for i, item in enumerate(items)
+    ]
 
 
 class Product(Record):
@@ -407,7 +417,7 @@ class _Totals(Record):
         lines = values.get("product_basket_item")
         total = values.get("total_quantity")
         if isinstance(lines, tuple) and lines and isinstance(total, int):
-            counted = sum(line.quantity for line in lines)
+            counted = sum(line._values["quantity"] for line in lines)
             if counted != total:
                 problems.append(
                     Problem(
@@ -668,6 +678,9 @@ PAGE_KEYS: Mapping[str, str] = MappingProxyType(
     }
 )
 
+# The page-document keys' tags, as a plain dict for the per-key lookup of every page.
+_PAGE_TAGS: dict[str, Tag] = {key: vocab.TAG_BY_NAME[name] for key, name in PAGE_KEYS.items()}
+
 RECORD_FOR_TAG: Mapping[str, type[Record]] = MappingProxyType(
     {
         "cn_client_info": Contact,
@@ -715,8 +728,8 @@ class Page:
         kwargs: dict[str, Any] = {}
         extra: dict[str, object] = {}
         for key, raw in data.items():
-            tag_name = PAGE_KEYS.get(key)
-            if tag_name is None:
+            tag = _PAGE_TAGS.get(key)
+            if tag is None:
                 if key in allowed_extra:
                     extra[key] = raw
                     continue
@@ -726,7 +739,7 @@ class Page:
                     Problem(key, f"is not a page document key; {hint}known: {', '.join(PAGE_KEYS)}")
                 )
                 continue
-            value = _page_field(key, vocab.TAG_BY_NAME[tag_name], raw, problems)
+            value = _page_field(key, tag, raw, problems)
             if value is not None:
                 kwargs[key] = value
         if problems:
@@ -816,7 +829,7 @@ def _page_field(key: str, tag: Tag, raw: object, problems: list[Problem]) -> obj
             problems.append(Problem(key, f"must be a list, got {raw!r}"))
             return None
         assert isinstance(raw, (list, tuple))
-        built = [record_type._build(item, f"{key}[{i}]", problems) for i, item in enumerate(raw)]
+        built = _build_each(record_type, raw, key, problems)
         return tuple(r for r in built if r is not None)
     return record_type._build(raw, key, problems)
 

@@ -50,9 +50,9 @@ def _tags(tag: Tag, page: Page, hidden: bool, out: list[str]) -> None:
         if getattr(page, key):
             out.append(_markup.container(tag.name, None, hidden=hidden))
     else:
-        out.extend(
-            _markup.container(tag.name, record, hidden=hidden) for record in page.records(tag.name)
-        )
+        found = getattr(page, key)
+        records = (found,) if isinstance(found, Record) else found or ()
+        out.extend(_markup.container(tag.name, record, hidden=hidden) for record in records)
 
 
 def render_tags(page: Page, tags: Sequence[Tag] = vocab.TAGS, *, hidden: bool = False) -> Markup:
