@@ -184,3 +184,15 @@ def test_demo_files_are_readable_by_a_web_server(runner: CliRunner, tmp_path: Pa
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE((tmp_path / "index.html").stat().st_mode) == 0o644 & ~umask
+
+
+def test_importing_tagkit_pulls_in_no_cli_or_browser_stack() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, tagkit; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'click', 'playwright', 'django'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

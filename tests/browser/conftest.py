@@ -53,6 +53,27 @@ def page(body: str, *, head: str = "", title: str = "Test page") -> str:
     )
 
 
+# Waits for the page's service worker to activate, then asks it whether the imported
+# Connectif worker answers (the stand-in workers of the tests reply to any message).
+WAIT_FOR_ACTIVE_WORKER = """async () => {
+  const registration = await navigator.serviceWorker.getRegistration();
+  if (!registration) return {state: 'not registered'};
+  const worker = registration.active || registration.waiting || registration.installing;
+  if (worker.state !== 'activated') {
+    await new Promise((resolve) => {
+      worker.addEventListener('statechange', () => worker.state === 'activated' && resolve());
+      setTimeout(resolve, 5000);
+    });
+  }
+  const imported = await new Promise((resolve) => {
+    navigator.serviceWorker.addEventListener('message', (event) => resolve(event.data));
+    worker.postMessage('imported?');
+    setTimeout(() => resolve('no answer'), 5000);
+  });
+  return {state: worker.state, scope: registration.scope, script: worker.scriptURL, imported};
+}"""
+
+
 @pytest.fixture
 def double(connectif: ConnectifHarness) -> ConnectifHarness:
     """The harness, for tests of behaviour only tagkit's double has (its profiles)."""

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser
 from tagkit._resources import static_path
 from tagkit.testing import ConnectifHarness, Notification, serve_directory
 
-from .conftest import NOTIFICATION_URL, RED_SHOE, STORE_ID, page
+from .conftest import NOTIFICATION_URL, RED_SHOE, STORE_ID, WAIT_FOR_ACTIVE_WORKER, page
 
 pytestmark = pytest.mark.browser
 
@@ -209,25 +209,6 @@ def test_loopback_server_serves_javascript_and_stops(tmp_path: Path) -> None:
         serve_directory(tmp_path / "missing"),
     ):
         pass
-
-
-WAIT_FOR_ACTIVE_WORKER = """async () => {
-  const registration = await navigator.serviceWorker.getRegistration();
-  if (!registration) return {state: 'not registered'};
-  const worker = registration.active || registration.waiting || registration.installing;
-  if (worker.state !== 'activated') {
-    await new Promise((resolve) => {
-      worker.addEventListener('statechange', () => worker.state === 'activated' && resolve());
-      setTimeout(resolve, 5000);
-    });
-  }
-  const imported = await new Promise((resolve) => {
-    navigator.serviceWorker.addEventListener('message', (event) => resolve(event.data));
-    worker.postMessage('imported?');
-    setTimeout(() => resolve('no answer'), 5000);
-  });
-  return {state: worker.state, scope: registration.scope, script: worker.scriptURL, imported};
-}"""
 
 
 def test_service_worker_with_import_scripts_is_registered_and_activated(

@@ -21,6 +21,7 @@ from tagkit.model import PAGE_KEYS
 from tagkit.testing import ConnectifHarness, ConnectifPage, Notification
 
 from ..conftest import HOSTILE
+from .conftest import WAIT_FOR_ACTIVE_WORKER
 
 pytestmark = pytest.mark.browser
 
@@ -325,25 +326,6 @@ def test_negative_control_a_missing_cart_id_drops_the_cart(connectif: ConnectifH
         assert sent(request) == expected(page)
 
 
-WORKER_STATE = """async () => {
-  const registration = await navigator.serviceWorker.getRegistration();
-  if (!registration) return {state: 'not registered'};
-  const worker = registration.active || registration.waiting || registration.installing;
-  if (worker.state !== 'activated') {
-    await new Promise((resolve) => {
-      worker.addEventListener('statechange', () => worker.state === 'activated' && resolve());
-      setTimeout(resolve, 5000);
-    });
-  }
-  const answer = await new Promise((resolve) => {
-    navigator.serviceWorker.addEventListener('message', (event) => resolve(event.data));
-    worker.postMessage('imported?');
-    setTimeout(() => resolve('no answer'), 5000);
-  });
-  return {state: worker.state, scope: registration.scope, script: worker.scriptURL, answer};
-}"""
-
-
 def test_tagkits_service_worker_registers_and_imports_the_worker(
     connectif: ConnectifHarness, tmp_path: Path
 ) -> None:
@@ -369,11 +351,11 @@ def test_tagkits_service_worker_registers_and_imports_the_worker(
             },
         )
         shop.wait_for_requests(1)
-        assert shop.evaluate(WORKER_STATE) == {
+        assert shop.evaluate(WAIT_FOR_ACTIVE_WORKER) == {
             "state": "activated",
             "scope": f"{base}/",
             "script": f"{base}/service-worker.js",
-            "answer": "connectif worker",
+            "imported": "connectif worker",
         }
         shop.assert_no_errors()
         assert shop.blocked == []
