@@ -20,8 +20,8 @@ _apt_install() {
 }
 
 ensure_venv() {
-  # ensure_venv EXTRAS: create $VENV if needed and install tagkit (editable) with EXTRAS.
-  local extras=$1
+  # ensure_venv [EXTRAS]: create $VENV if needed and install tagkit (editable) with EXTRAS.
+  local extras=${1:-}
   if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
     echo "error: tagkit needs Python 3.10 or newer as '$PYTHON' (set PYTHON=/path/to/python3)" >&2
     return 1
@@ -36,7 +36,9 @@ ensure_venv() {
       "$PYTHON" -m venv "$VENV"
     fi
   fi
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[$extras]"
+  local target=.
+  [ -z "$extras" ] || target=".[$extras]"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$target"
 }
 
 ensure_chromium() {

@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .ci/_setup.sh
-ensure_venv browser
+ensure_venv
 "$VENV/bin/tagkit" demo "${1:-tagkit-demo}"
