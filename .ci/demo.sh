@@ -6,3 +6,4 @@ cd "$(dirname "$0")/.."
 . .ci/_setup.sh
 ensure_venv
 "$VENV/bin/tagkit" demo "${1:-tagkit-demo}"
+echo "(tagkit is installed in $VENV: run '. $VENV/bin/activate' to have the tagkit command)"
