@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
-from ._values import DECIMAL_TEXT, INTEGER_TEXT, Invalid, normalise_datetime
+from ._values import DECIMAL_TEXT, INTEGER_TEXT, MAX_SAFE_INTEGER, Invalid, normalise_datetime
 from .vocabulary import Kind, Prop
 
 FastPath = Callable[[Mapping[str, object]], "dict[str, object] | None"]
@@ -35,17 +35,21 @@ def _text_lines(target: str, source: str, pattern: str | None, indent: str) -> l
     return lines
 
 
+def _pattern(prop: Prop, i: int, names: dict[str, object]) -> str | None:
+    """The name under which the generated code finds ``prop``'s compiled pattern, if any."""
+    if prop.pattern is None:
+        return None
+    names[f"P{i}"] = re.compile(prop.pattern)
+    return f"P{i}"
+
+
 def _scalar(prop: Prop, i: int, names: dict[str, object]) -> list[str]:
     key, value = repr(prop.name), f"v{i}"
     out = [f"    {value} = get({key})", f"    if {value} is not None:"]
     body: list[str] = []
     kind = prop.kind
     if kind is Kind.STRING:
-        pattern = None
-        if prop.pattern is not None:
-            pattern = f"P{i}"
-            names[pattern] = re.compile(prop.pattern)
-        body += _text_lines(value, value, pattern, "        ")
+        body += _text_lines(value, value, _pattern(prop, i, names), "        ")
         body.append(f"        if {value}: values[{key}] = {value}")
     elif kind is Kind.URL:
         # http(s), a host, no spaces or control characters; anything else takes the full rules.
@@ -66,16 +70,20 @@ def _scalar(prop: Prop, i: int, names: dict[str, object]) -> list[str]:
         ]
     elif kind is Kind.DECIMAL:
         body += [
-            f"        if type({value}) is str and DEC.match({value}): {value} = Decimal({value})",
-            f"        elif type({value}) is int and {value} >= 0: {value} = Decimal({value})",
+            # Texts of 15 characters or fewer stay far below MAX_SAFE_INTEGER.
+            f"        if type({value}) is str and len({value}) < 16 and DEC.match({value}):"
+            f" {value} = Decimal({value})",
+            f"        elif type({value}) is int and 0 <= {value} <= MAX:"
+            f" {value} = Decimal({value})",
             "        else: return None",
         ]
         body += _range(prop, value)
         body.append(f"        values[{key}] = {value}")
     elif kind is Kind.INTEGER:
         body += [
-            f"        if type({value}) is str and INT.match({value}): {value} = int({value})",
-            f"        elif type({value}) is not int or {value} < 0: return None",
+            f"        if type({value}) is str and len({value}) < 16 and INT.match({value}):"
+            f" {value} = int({value})",
+            f"        elif type({value}) is not int or {value} < 0 or {value} > MAX: return None",
         ]
         body += _range(prop, value)
         body.append(f"        values[{key}] = {value}")
@@ -130,11 +138,7 @@ def _many(
             f"            out.append({item})",
         ]
     else:
-        pattern = None
-        if prop.pattern is not None:
-            pattern = f"P{i}"
-            names[pattern] = re.compile(prop.pattern)
-        out += _text_lines(item, item, pattern, "            ")
+        out += _text_lines(item, item, _pattern(prop, i, names), "            ")
         out.append(f"            if {item}: out.append({item})")
     out.append(f"        if out: values[{prop.name!r}] = tuple(out)")
     return out
@@ -153,6 +157,7 @@ def compile_fast_path(
         "DEC": DECIMAL_TEXT,
         "INT": INTEGER_TEXT,
         "Invalid": Invalid,
+        "MAX": MAX_SAFE_INTEGER,
         "datetime_value": normalise_datetime,
     }
     keys = frozenset(p.js_key if p.kind is Kind.OBJECT else p.name for p in props)

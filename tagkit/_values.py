@@ -22,6 +22,8 @@ class Invalid(Exception):
     """A value is not in the accepted form; the message completes "<field path> ..."."""
 
 
+# Number.MAX_SAFE_INTEGER: the client's parseFloat/parseInt cannot hold more exactly.
+MAX_SAFE_INTEGER = 2**53 - 1
 DECIMAL_TEXT = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 INTEGER_TEXT = re.compile(r"^[0-9]+$")
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
@@ -107,6 +109,11 @@ def _number(value: object, example: str, *, integral: bool) -> Decimal:
         raise Invalid(f"must be {form}, {_got(value)}")
     if integral and number != number.to_integral_value():
         raise Invalid(f"must be {form}, {_got(value)}")
+    if number > MAX_SAFE_INTEGER:
+        raise Invalid(
+            f"must be at most {MAX_SAFE_INTEGER} (the client reads numbers with JavaScript, "
+            f"which loses precision above that), {_got(value)}"
+        )
     # Negative zero becomes zero (spec 2.6).
     return number.copy_abs()
 
@@ -281,7 +288,8 @@ def checker(prop: Prop) -> Checker:
     if kind is Kind.DECIMAL and prop.maximum is None and not prop.minimum:
 
         def decimal(value: object) -> object:
-            if type(value) is str and DECIMAL_TEXT.match(value):
+            # Up to 15 characters the text is far below MAX_SAFE_INTEGER.
+            if type(value) is str and len(value) < 16 and DECIMAL_TEXT.match(value):
                 return Decimal(value)
             return slow(value)
 
@@ -290,7 +298,7 @@ def checker(prop: Prop) -> Checker:
         low = int(prop.minimum or 0)
 
         def integer(value: object) -> object:
-            if type(value) is int and value >= low:
+            if type(value) is int and low <= value <= MAX_SAFE_INTEGER:
                 return value
             return slow(value)
 

@@ -120,3 +120,9 @@ def test_decimal_scale_is_kept() -> None:
     assert product is not None
     assert str(product.unit_price) == "49.90"
     assert product.unit_price == Decimal("49.9")
+
+
+@pytest.mark.parametrize("value", ["9007199254740992", 2**53, "1234567890123456.5"])
+def test_huge_numbers_step_aside(value: object) -> None:
+    data = {"url": "https://s.example/p", "product_id": "1", "name": "n", "unit_price": value}
+    assert Product._fast_build(data) is None

@@ -377,3 +377,26 @@ class TestPage:
         found = problems(exc)
         assert "purchases[0].total_price" in found
         assert found["login"] == "must be true or false, got 'yes'"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("total_quantity", 2**53),
+        ("total_quantity", "9007199254740992"),
+        ("total_price", Decimal("1E+400")),
+        ("total_price", "12345678901234567890.5"),
+    ],
+)
+def test_numbers_beyond_javascripts_exact_range_are_rejected(field: str, value: object) -> None:
+    data = {"cart_id": "c", "total_quantity": 0, "total_price": 0, field: value}
+    with pytest.raises(ValidationError) as exc:
+        Cart.from_dict(data)
+    assert problems(exc)[f"cart.{field}"].startswith("must be at most 9007199254740991")
+
+
+def test_the_largest_exact_number_is_accepted() -> None:
+    cart = Cart.from_dict(
+        {"cart_id": "c", "total_quantity": 2**53 - 1, "total_price": "9007199254740991.00"}
+    )
+    assert cart.total_quantity == 2**53 - 1
