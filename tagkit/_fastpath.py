@@ -77,7 +77,7 @@ def _scalar(prop: Prop, i: int, names: dict[str, object]) -> list[str]:
             f" {value} = Decimal({value})",
             "        else: return None",
         ]
-        body += _range(prop, value)
+        body += _range(prop, i, names, value)
         body.append(f"        values[{key}] = {value}")
     elif kind is Kind.INTEGER:
         body += [
@@ -85,7 +85,7 @@ def _scalar(prop: Prop, i: int, names: dict[str, object]) -> list[str]:
             f" {value} = int({value})",
             f"        elif type({value}) is not int or {value} < 0 or {value} > MAX: return None",
         ]
-        body += _range(prop, value)
+        body += _range(prop, i, names, value)
         body.append(f"        values[{key}] = {value}")
     elif kind is Kind.ENUM:
         table = f"E{i}"
@@ -101,25 +101,29 @@ def _scalar(prop: Prop, i: int, names: dict[str, object]) -> list[str]:
             f"        try: values[{key}] = datetime_value({value})",
             "        except Invalid: return None",
         ]
-    else:  # pragma: no cover - objects are multi-valued
-        raise AssertionError(prop)
+    else:
+        # Custom-event payloads and anything else: the full rules.
+        body.append("        return None")
     return out + body
 
 
-def _range(prop: Prop, value: str) -> list[str]:
-    # The patterns and type checks above already rule out negative numbers.
+def _range(prop: Prop, i: int, names: dict[str, object], value: str) -> list[str]:
+    # The patterns and type checks above already rule out negative numbers. Bounds are the
+    # table's Decimals, so a fractional minimum such as 0.5 is compared exactly.
     tests = []
     if prop.minimum:
-        tests.append(f"{value} < {int(prop.minimum)}")
+        names[f"LO{i}"] = prop.minimum
+        tests.append(f"{value} < LO{i}")
     if prop.maximum is not None:
-        tests.append(f"{value} > {int(prop.maximum)}")
+        names[f"HI{i}"] = prop.maximum
+        tests.append(f"{value} > HI{i}")
     return [f"        if {' or '.join(tests)}: return None"] if tests else []
 
 
 def _many(
     prop: Prop, i: int, names: dict[str, object], lines: Callable[[object], object] | None
 ) -> list[str]:
-    key = repr(prop.name if prop.kind is not Kind.OBJECT else prop.js_key)
+    key = repr(prop.data_key)
     value, item = f"v{i}", f"x{i}"
     out = [
         f"    {value} = get({key})",
@@ -149,9 +153,12 @@ def compile_fast_path(
     props: tuple[Prop, ...],
     *,
     nested: Callable[[object], object] | None = None,
+    extra: Callable[[str], bool] | None = None,
 ) -> FastPath:
     """The fast validator of a model with rows ``props``; ``nested`` builds one nested record
-    (a cart line) from a mapping, or returns None."""
+    (a cart line) from a mapping, or returns None. ``extra`` (open models: the contact) says
+    whether a key outside the table is a usable custom field; its value must then be plain
+    text, kept after the table's values in input order."""
     names: dict[str, object] = {
         "Decimal": Decimal,
         "DEC": DECIMAL_TEXT,
@@ -160,14 +167,25 @@ def compile_fast_path(
         "MAX": MAX_SAFE_INTEGER,
         "datetime_value": normalise_datetime,
     }
-    keys = frozenset(p.js_key if p.kind is Kind.OBJECT else p.name for p in props)
+    keys = frozenset(p.data_key for p in props)
     names["KEYS"] = keys
-    body = [
-        f"def fast_{name}(data):",
-        "    if not KEYS.issuperset(data): return None",
-        "    get = data.get",
-        "    values = {}",
-    ]
+    body = [f"def fast_{name}(data):"]
+    if extra is None:
+        body.append("    if not KEYS.issuperset(data): return None")
+    else:
+        names["EXTRA"] = extra
+        body += [
+            "    extras = None",
+            "    if not KEYS.issuperset(data):",
+            "        extras = []",
+            "        for k in data:",
+            "            if k in KEYS: continue",
+            "            if type(k) is not str or not EXTRA(k): return None",
+            "            v = data[k]",
+            *_text_lines("v", "v", None, "            "),
+            "            if v: extras.append((k, v))",
+        ]
+    body += ["    get = data.get", "    values = {}"]
     for i, prop in enumerate(props):
         if prop.multiple:
             body += _many(prop, i, names, nested)
@@ -176,6 +194,8 @@ def compile_fast_path(
     for prop in props:
         if prop.required:
             body.append(f"    if {prop.name!r} not in values: return None")
+    if extra is not None:
+        body.append("    if extras: values.update(extras)")
     body.append("    return values")
     source = "\n".join(body)
     scope: dict[str, object] = {}

@@ -3,9 +3,9 @@
 Each macro of the template is rendered once per class name with a placeholder where its
 content goes; the two halves are cached as a *frame*. Rendering a page is then escaping values
 and joining strings, which keeps tagkit within reach of a hand-written template
-(``benchmarks/render.py``) while every shape stays in the template. Values are escaped exactly
+(``benchmarks/run.py``) while every shape stays in the template. Values are escaped exactly
 once, with the entities :func:`markupsafe.escape` uses (a test holds the two equal), so no value
-can open or close an element (spec 2.3, 2.8). With ``jsonsafe``, this is the only module that
+can open or close an element (docs/connectif.md#text-escaped). With ``jsonsafe``, this is the only module that
 marks text as safe by hand.
 """
 
@@ -18,8 +18,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ._env import environment
+from ._model import Record
 from ._values import to_text
-from .model import Record
 
 # The placeholder cannot occur in a value: tagkit rejects control characters in every string.
 _HOLE = "\x00"
@@ -38,8 +39,6 @@ def escape(text: str) -> str:
 @functools.lru_cache(maxsize=1024)
 def frame(shape: str, *args: Any) -> Frame:
     """The markup before and after the content of macro ``shape`` called with ``args``."""
-    from .render import environment
-
     macro = getattr(environment().get_template("tags.html.j2").module, shape)
     before, hole, after = str(macro(*args, _HOLE_MARKUP)).partition(_HOLE)
     if not hole or _HOLE in after:  # pragma: no cover - the template keeps one content slot

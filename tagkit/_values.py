@@ -202,11 +202,7 @@ def normalise(prop: Prop, value: object) -> object:
 
 
 def _pattern_hint(prop: Prop) -> str:
-    if prop.name in ("category", "cn_page_category"):
-        return "a path like '/Shoes/Running' (starts with '/', no empty level, no trailing '/')"
-    if prop.name == "tracker_id":
-        return "24 hexadecimal characters like '5f1b2c3d4e5f60718293a4b5'"
-    return repr(prop.pattern)
+    return prop.pattern_hint or repr(prop.pattern)
 
 
 def _check_range(prop: Prop, number: Decimal, value: object) -> None:

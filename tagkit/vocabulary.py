@@ -28,6 +28,7 @@ class Kind(str, Enum):
     DATETIME = "datetime"
     ENUM = "enum"
     OBJECT = "object"
+    PAYLOAD = "payload"
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,23 @@ class Prop:
     read_by_client: bool = True
     obj: str | None = None
     doc: str = ""
+    pattern_hint: str | None = None
+    api_key: str | None = None
 
     @property
     def numeric(self) -> bool:
         return self.kind in (Kind.DECIMAL, Kind.INTEGER)
+
+    @property
+    def data_key(self) -> str:
+        """The key of this property in a data file: the class name, or for nested objects
+        (cart lines) the JS key of the list, ``products``."""
+        return self.js_key if self.kind is Kind.OBJECT else self.name
+
+    @property
+    def levels(self) -> bool:
+        """Whether a value may be given as its path's level names (``["Shoes", "Running"]``)."""
+        return self.pattern == CATEGORY_PATTERN
 
 
 def _p(
@@ -61,15 +75,20 @@ def _p(
     multiple: bool = False,
     choices: tuple[str, ...] = (),
     pattern: str | None = None,
-    minimum: int | None = None,
-    maximum: int | None = None,
+    minimum: int | str | None = None,
+    maximum: int | str | None = None,
     read_by_client: bool = True,
     obj: str | None = None,
     doc: str = "",
+    pattern_hint: str | None = None,
+    api: str | None | Literal[False] = None,
 ) -> Prop:
-    # Every number in this spec is non-negative (D10) unless a row says otherwise.
+    # Every number Connectif reads is non-negative unless a row says otherwise
+    # (docs/connectif.md#number-non-negative).
     if kind in (Kind.DECIMAL, Kind.INTEGER) and minimum is None:
         minimum = 0
+    if pattern == CATEGORY_PATTERN and pattern_hint is None:
+        pattern_hint = CATEGORY_HINT
     return Prop(
         name=name,
         js_key=js_key,
@@ -83,10 +102,12 @@ def _p(
         read_by_client=read_by_client,
         obj=obj,
         doc=doc,
+        pattern_hint=pattern_hint,
+        api_key=None if api is False else (api or js_key),
     )
 
 
-TEXT, URL, EMAIL, DEC, INT, DATE, ENUM, OBJ = (
+TEXT, URL, EMAIL, DEC, INT, DATE, ENUM, OBJ, PAYLOAD = (
     Kind.STRING,
     Kind.URL,
     Kind.EMAIL,
@@ -95,9 +116,11 @@ TEXT, URL, EMAIL, DEC, INT, DATE, ENUM, OBJ = (
     Kind.DATETIME,
     Kind.ENUM,
     Kind.OBJECT,
+    Kind.PAYLOAD,
 )
 
 CATEGORY_PATTERN = r"^/[^/]+(/[^/]+)*$"
+CATEGORY_HINT = "a path like '/Shoes/Running' (starts with '/', no empty level, no trailing '/')"
 
 # Spec 3.2. Order is the order tagkit emits: the required four first, as in the spec's shapes.
 PRODUCT: tuple[Prop, ...] = (
@@ -189,7 +212,9 @@ CONTACT: tuple[Prop, ...] = (
         "trackerId",
         TEXT,
         pattern=r"^[0-9a-fA-F]{24}$",
+        pattern_hint="24 hexadecimal characters like '5f1b2c3d4e5f60718293a4b5'",
         doc="24 hex characters; normally left to the client",
+        api=False,
     ),
     _p("_name", "_name", TEXT, doc="first name"),
     _p("_surname", "_surname", TEXT),
@@ -203,7 +228,8 @@ CONTACT: tuple[Prop, ...] = (
     _p("_email_status", "_emailStatus", ENUM, choices=("active", "bounced", "paused", "banned")),
 )
 
-# Spec 3.1, D4: the class of a custom contact field is its field id.
+
+# The class of a custom contact field is its field id (docs/connectif.md#contact-custom-fields).
 CUSTOM_FIELD_PATTERN = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
 CUSTOM_FIELD_FORBIDDEN_PREFIX = "cn_"
 
@@ -215,17 +241,47 @@ NEWSLETTER: tuple[Prop, ...] = (
     _p("email", "email", EMAIL, required=True, doc="the subscribed address"),
 )
 
+# A custom integration event: JavaScript only, no tag (docs/connectif.md#event-custom).
+CUSTOM_EVENT: tuple[Prop, ...] = (
+    _p(
+        "event_id",
+        "eventId",
+        TEXT,
+        required=True,
+        doc="the id of the custom integration event defined in Connectif",
+    ),
+    _p("payload", "payload", PAYLOAD, doc="flat: field id -> text, number, true/false or date"),
+)
+
+
+def _row(props: tuple[Prop, ...], name: str) -> Prop:
+    return next(p for p in props if p.name == name)
+
+
+# Rows that rules across properties name (line quantities add up to the total, the contact's
+# key, the emptied cart).
+LINE_QUANTITY = _row(BASKET_ITEM, "quantity")
+CART_ID = _row(CART, "cart_id")
+TOTAL_QUANTITY = _row(CART, "total_quantity")
+TOTAL_PRICE = _row(CART, "total_price")
+PRIMARY_KEY = _row(CONTACT, "primary_key")
+
 # Objects by name, as ``Prop.obj`` refers to them.
 OBJECTS: MappingProxyType[str, tuple[Prop, ...]] = MappingProxyType(
     {"product": PRODUCT, "product_basket_item": BASKET_ITEM}
 )
 
 Instances = Literal["first", "all", "presence"]
+# How an event carries its tag's data in sendEvents (docs/connectif.md#event-shapes):
+# "nested" under ``event_field`` ({type, product: {...}}), "flat" beside ``type``
+# ({type, searchText}), or "bare" (just {type}).
+EventShape = Literal["nested", "flat", "bare"]
 
 
 @dataclass(frozen=True)
 class Tag:
-    """One Connectif tag: a container class, its properties and what the client makes of it."""
+    """One thing a page tells Connectif: a container class (or a JavaScript-only event), its
+    properties, its key in tagkit's page document and what the client makes of it."""
 
     name: str
     short: str
@@ -235,12 +291,23 @@ class Tag:
     element: Literal["div", "span"] = "div"
     event_type: str | None = None
     event_field: str | None = None
+    event_shape: EventShape = "bare"
     body_path: str | None = None
     value_is_text: bool = False
     max_items: int | None = None
     max_length: int | None = None
     pattern: str | None = None
     doc: str = ""
+    # tagkit's own columns: the page-document key, the property a bare value fills
+    # (``"red shoe"`` -> ``{"search_text": "red shoe"}``), whether keys outside the table are
+    # custom fields, whether the client reads only direct children keyed by their whole class
+    # attribute, whether an event needs the contact's primary key, and JavaScript-only rows.
+    page_key: str = ""
+    shorthand: str | None = None
+    open_fields: bool = False
+    direct_children: bool = False
+    needs_contact: bool = False
+    js_only: bool = False
     prop_index: MappingProxyType[str, Prop] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -251,6 +318,11 @@ class Tag:
     def is_event(self) -> bool:
         return self.event_type is not None
 
+    @property
+    def multiple(self) -> bool:
+        """Whether a page may carry several (a list in the page document)."""
+        return self.instances == "all"
+
 
 TAGS: tuple[Tag, ...] = (
     Tag(
@@ -260,6 +332,9 @@ TAGS: tuple[Tag, ...] = (
         "first",
         CONTACT,
         body_path="entityInfo",
+        page_key="contact",
+        open_fields=True,
+        direct_children=True,
         doc="every page where the visitor is identified; never from a shared page cache",
     ),
     Tag(
@@ -269,6 +344,7 @@ TAGS: tuple[Tag, ...] = (
         "first",
         CART,
         body_path="cart",
+        page_key="cart",
         doc="every page while a cart exists, and after any change, including emptying it",
     ),
     Tag(
@@ -279,6 +355,8 @@ TAGS: tuple[Tag, ...] = (
         PURCHASE,
         event_type="purchase",
         event_field="purchase",
+        event_shape="nested",
+        page_key="purchases",
         doc="the first view of the order confirmation page only",
     ),
     Tag(
@@ -289,6 +367,8 @@ TAGS: tuple[Tag, ...] = (
         PRODUCT,
         event_type="product-visited",
         event_field="product",
+        event_shape="nested",
+        page_key="product_visited",
         doc="product detail page; one container per product",
     ),
     Tag(
@@ -299,6 +379,8 @@ TAGS: tuple[Tag, ...] = (
         PRODUCT,
         event_type="product-searched",
         event_field="product",
+        event_shape="nested",
+        page_key="product_searched",
         doc="search results page; one container per product listed",
     ),
     Tag(
@@ -309,6 +391,9 @@ TAGS: tuple[Tag, ...] = (
         SEARCH,
         event_type="search",
         event_field="searchText",
+        event_shape="flat",
+        page_key="search",
+        shorthand="search_text",
         doc="search results page",
     ),
     Tag(
@@ -317,6 +402,8 @@ TAGS: tuple[Tag, ...] = (
         "Contact has logged in",
         "presence",
         event_type="login",
+        page_key="login",
+        needs_contact=True,
         doc="first page after a login, once; needs cn_client_info on the same page",
     ),
     Tag(
@@ -325,6 +412,8 @@ TAGS: tuple[Tag, ...] = (
         "Contact has registered",
         "presence",
         event_type="register",
+        page_key="register",
+        needs_contact=True,
         doc="first page after registration, once; needs cn_client_info on the same page",
     ),
     Tag(
@@ -335,6 +424,9 @@ TAGS: tuple[Tag, ...] = (
         NEWSLETTER,
         event_type="newsletter-subscribe",
         event_field="email",
+        event_shape="flat",
+        page_key="newsletter_subscribe",
+        shorthand="email",
         doc="page shown after the subscription form, once",
     ),
     Tag(
@@ -347,6 +439,7 @@ TAGS: tuple[Tag, ...] = (
         value_is_text=True,
         max_items=10,
         pattern=CATEGORY_PATTERN,
+        page_key="page_categories",
         doc="one element per category path, e.g. /Shoes/Running",
     ),
     Tag(
@@ -359,17 +452,55 @@ TAGS: tuple[Tag, ...] = (
         value_is_text=True,
         max_items=10,
         max_length=25,
+        page_key="page_tags",
         doc="one element per tag, at most 25 characters",
     ),
 )
 
+# JavaScript-only rows: sent by sendEvents, never written as a tag.
+JS_ONLY: tuple[Tag, ...] = (
+    Tag(
+        "custom",
+        "custom",
+        "Custom integration event",
+        "all",
+        CUSTOM_EVENT,
+        event_type="custom",
+        event_shape="flat",
+        page_key="custom_events",
+        js_only=True,
+        doc="events mode only: a custom integration event defined in Connectif",
+    ),
+)
+
+# Every row a page document may hold, in the order of the page document and of rendering.
+ENTRIES: tuple[Tag, ...] = (*TAGS, *JS_ONLY)
+
 TAG_BY_NAME: MappingProxyType[str, Tag] = MappingProxyType({t.name: t for t in TAGS})
 TAG_BY_SHORT: MappingProxyType[str, Tag] = MappingProxyType({t.short: t for t in TAGS})
+ENTRY_BY_PAGE_KEY: MappingProxyType[str, Tag] = MappingProxyType({t.page_key: t for t in ENTRIES})
+EVENT_TAGS: MappingProxyType[str, Tag] = MappingProxyType(
+    {t.event_type: t for t in ENTRIES if t.event_type is not None}
+)
 
-# Spec 2.10: the client reads only the first instance of these containers.
+# The rows the request body's top-level objects come from (docs/connectif.md#request-body).
+CONTACT_TAG: Tag = TAG_BY_NAME["cn_client_info"]
+CART_TAG: Tag = TAG_BY_NAME["cn_cart"]
+CUSTOM_TAG: Tag = JS_ONLY[0]
+PAGE_INFO_TAGS: tuple[Tag, ...] = tuple(
+    t for t in TAGS if t.body_path is not None and "." in t.body_path
+)
+
+# The client reads only the first instance of these containers (docs/connectif.md#lookup-first).
 FIRST_ONLY: frozenset[str] = frozenset(t.name for t in TAGS if t.instances == "first")
 
-# Spec 4.5: the order the client collects events in, page-visit last.
+# Keys of the request body and of one sendEvents call (docs/connectif.md#request-body).
+EVENTS_KEY = "events"
+OPTIONS_KEY = "options"
+EVENT_TYPE_KEY = "type"
+PAGE_INFO_KEY = "pageInfo"
+
+# The order the client collects events in, page-visit last (docs/connectif.md#event-order).
 # Custom events come first, where the client puts the custom events it carries over.
 EVENT_ORDER: tuple[str, ...] = (
     "custom",
@@ -383,10 +514,14 @@ EVENT_ORDER: tuple[str, ...] = (
     "purchase",
     "page-visit",
 )
-PAGE_VISIT = "page-visit"
-CUSTOM_EVENT = "custom"
+PAGE_VISIT = EVENT_ORDER[-1]
+EVENT_RANK: MappingProxyType[str, int] = MappingProxyType(
+    {name: i for i, name in enumerate(EVENT_ORDER)}
+)
+# Every event type tagkit sends, in the client's order.
+EVENT_TYPES: tuple[str, ...] = tuple(t for t in EVENT_ORDER if t in EVENT_TAGS or t == PAGE_VISIT)
 
-# Spec 3.13: recognised but never rendered.
+# Recognised but never rendered (docs/connectif.md#lookup-recognised-only).
 RECOGNISED_ONLY: frozenset[str] = frozenset({"cn_product_not_found", "cn_banner_placeholder"})
 
 

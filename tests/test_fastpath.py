@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tagkit._sample import sample_page
-from tagkit.model import BasketItem, Cart, Contact, Product, Purchase, Record
+from tagkit import BasketItem, Cart, Contact, Product, Purchase, Record
 
 from .conftest import HOSTILE
 

@@ -376,7 +376,7 @@ class TestPage:
             )
         found = problems(exc)
         assert "purchases[0].total_price" in found
-        assert found["login"] == "must be true or false, got 'yes'"
+        assert found["login"] == "must be true or false (a marker carries no data), got 'yes'"
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 
 from tagkit import vocabulary as vocab
 from tagkit._sample import sample_page
-from tagkit.schema import json_schema
+from tagkit import json_schema
 
 
 def _check(schema: dict[str, Any], value: Any, path: str = "$") -> None:

@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tagkit.errors import ConfigError
-from tagkit.scripts import (
+from tagkit._scripts import (
     DEFAULT_WORKER_URL,
     check_store_id,
     client_script_url,

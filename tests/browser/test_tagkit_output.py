@@ -17,7 +17,6 @@ from tagkit import Page, jsonsafe, parse_page, render_loader, render_page, rende
 from tagkit import vocabulary as vocab
 from tagkit._sample import sample_page
 from tagkit.events import event, render_events, render_page_events
-from tagkit.model import PAGE_KEYS
 from tagkit.testing import ConnectifHarness, ConnectifPage, Notification
 
 from ..conftest import HOSTILE
@@ -28,7 +27,7 @@ pytestmark = pytest.mark.browser
 STORE_ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
 LOADER = str(render_loader(STORE_ID, "eu1"))
 SAMPLE = sample_page()
-KEY_OF = {tag: key for key, tag in PAGE_KEYS.items()}
+KEY_OF = {tag.name: tag.page_key for tag in vocab.TAGS}
 # Spec 3.12: keys the client 1.3.0 does not read from tags; parity compares without them.
 UNREAD_KEYS = {
     p.js_key

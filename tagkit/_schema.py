@@ -13,7 +13,6 @@ from typing import Any
 
 from . import vocabulary as vocab
 from ._values import DATE_TEXT, DECIMAL_TEXT, INTEGER_TEXT, RFC3339
-from .model import PAGE_KEYS
 from .vocabulary import Kind, Prop, Tag
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -53,6 +52,12 @@ def _scalar(prop: Prop) -> Schema:
 
 
 def _property(prop: Prop) -> Schema:
+    if prop.kind is Kind.PAYLOAD:
+        return {
+            "type": "object",
+            "additionalProperties": {"type": ["string", "number", "boolean"]},
+            "description": prop.doc,
+        }
     if prop.kind is Kind.OBJECT:
         return {
             "type": "array",
@@ -61,22 +66,18 @@ def _property(prop: Prop) -> Schema:
         }
     if prop.multiple:
         item = _scalar(prop)
-        if prop.pattern == vocab.CATEGORY_PATTERN:
+        if prop.levels:
             item = {"anyOf": [item, {"type": "array", "items": {"type": "string"}}]}
         return {"anyOf": [{"type": "array", "items": item}, item]}
     return _scalar(prop)
-
-
-def _key(prop: Prop) -> str:
-    return prop.js_key if prop.kind is Kind.OBJECT else prop.name
 
 
 def _object(props: tuple[Prop, ...], title: str, *, open_keys: bool = False) -> Schema:
     out: Schema = {
         "type": "object",
         "title": title,
-        "properties": {_key(p): _property(p) for p in props},
-        "required": [_key(p) for p in props if p.required],
+        "properties": {p.data_key: _property(p) for p in props},
+        "required": [p.data_key for p in props if p.required],
     }
     if open_keys:
         out["properties"]["anonymous"] = {"type": "boolean"}
@@ -91,9 +92,10 @@ def _object(props: tuple[Prop, ...], title: str, *, open_keys: bool = False) -> 
 
 
 def tag_schema(tag: Tag) -> Schema:
-    """The schema of the data ``tagkit render TAG`` takes."""
+    """The schema of the data ``tagkit render TAG`` takes, and of its page-document key: the
+    one input path accepts the same forms everywhere."""
     if tag.instances == "presence":
-        return {"type": "null", "title": tag.title, "description": "takes no data"}
+        return {"type": ["boolean", "null"], "title": tag.title, "description": "a marker: true"}
     if tag.value_is_text:
         item = _scalar(vocab._p(tag.name, tag.name, Kind.STRING, pattern=tag.pattern, doc=tag.doc))
         if tag.max_length:
@@ -102,27 +104,24 @@ def tag_schema(tag: Tag) -> Schema:
         if tag.max_items:
             items["maxItems"] = tag.max_items
         return {"title": tag.title, "anyOf": [items, item]}
-    schema = _object(tag.properties, tag.title, open_keys=tag.name == "cn_client_info")
-    if tag.instances == "all":
-        return {"title": tag.title, "anyOf": [schema, {"type": "array", "items": schema}]}
-    return schema
+    schema = _object(tag.properties, tag.title, open_keys=tag.open_fields)
+    forms = [schema]
+    if tag.shorthand is not None:
+        shorthand = _scalar(tag.prop_index[tag.shorthand])
+        shorthand["description"] = f"the {tag.shorthand} itself"
+        forms.append(shorthand)
+    if tag.multiple:
+        forms.append({"type": "array", "items": schema})
+    if len(forms) == 1:
+        return schema
+    return {"title": tag.title, "anyOf": forms}
 
 
 def page_schema() -> Schema:
     """The schema of a page document (``tagkit page --data FILE``)."""
     properties: Schema = {}
-    for key, tag_name in PAGE_KEYS.items():
-        tag = vocab.TAG_BY_NAME[tag_name]
-        if tag.instances == "presence":
-            properties[key] = {"type": "boolean", "description": tag.title}
-        elif tag.value_is_text:
-            properties[key] = tag_schema(tag)["anyOf"][0]
-        elif tag.name == "cn_search":
-            properties[key] = {"type": "string", "description": "the search text"}
-        elif tag.instances == "all":
-            properties[key] = {"type": "array", "items": tag_schema(tag)["anyOf"][0]}
-        else:
-            properties[key] = tag_schema(tag)
+    for tag in vocab.ENTRIES:
+        properties[tag.page_key] = tag_schema(tag)
     return {
         "type": "object",
         "title": "tagkit page document",

@@ -16,8 +16,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup
-
 from .errors import ConfigError
 
 CONNECTIF_CDN = "https://cdn.connectif.cloud"
@@ -202,6 +200,8 @@ def inline_scripts(html: str) -> list[InlineScript]:
     The hash covers the exact text between ``<script …>`` and ``</script>`` (after the browser's
     newline normalisation); empty scripts run nothing and are left out.
     """
+    from bs4 import BeautifulSoup  # only hashing reads HTML; rendering never loads bs4
+
     soup = BeautifulSoup(html, "html.parser")
     found: list[InlineScript] = []
     for element in soup.find_all("script"):

@@ -1,9 +1,9 @@
 """Read Connectif tags back out of HTML with the client's own lookup rules.
 
-The rules (spec 2.3-2.10): containers are found by class anywhere in the page; inside one, a
-single-valued property is the *first* element with its class at any depth, a multi-valued one is
-*every* such element; ``cn_client_info`` looks only at direct children and uses the child's whole
-class attribute as the key; text is the element's text with both ends trimmed. What the client
+The rules (docs/connectif.md#lookup): containers are found by class anywhere in the page; inside
+one, a single-valued property is the *first* element with its class at any depth, a multi-valued
+one is *every* such element; the contact container looks only at direct children and uses the
+child's whole class attribute as the key; text is the element's text with both ends trimmed. What the client
 would drop or misread is not hidden: it is left out of the page, as the client leaves it out of
 the request, and reported as a :class:`~tagkit.errors.Problem`.
 
@@ -20,9 +20,11 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 
 from . import vocabulary as vocab
+from ._input import validate
+from ._model import ANONYMOUS, Record, record_type
+from ._page import Page
 from ._values import utf16_length
 from .errors import Problem, ValidationError
-from .model import PAGE_KEYS, RECORD_FOR_TAG, Contact, Page, Record
 from .vocabulary import Kind, Prop
 
 # JavaScript's String.prototype.trim removes these (ECMAScript WhiteSpace and LineTerminator).
@@ -30,9 +32,6 @@ _JS_SPACE = (
     "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
     "\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
-_TAG_KEY = {tag_name: key for key, tag_name in PAGE_KEYS.items()}
-# The client keys cn_client_info children by class; these become JS keys, the rest pass through.
-_CONTACT_NAMES = frozenset(p.name for p in vocab.CONTACT)
 
 
 @dataclass(frozen=True)
@@ -87,22 +86,22 @@ def _contact_values(container: Tag) -> dict[str, object]:
         if key in data:
             continue  # the client keeps the first
         data[key] = text_of(child)
-    if "primary_key" not in data:
-        data[Contact.ANONYMOUS] = True
+    if vocab.PRIMARY_KEY.name not in data:
+        data[ANONYMOUS] = True
     return data
 
 
 def _build(
-    record_type: type[Record], data: dict[str, object], path: str, problems: list[Problem]
+    kind: type[Record], data: dict[str, object], path: str, problems: list[Problem]
 ) -> Record | None:
     """Build like the client reads: a bad optional value is left out, a bad required one
     drops the whole record. Every problem is reported either way."""
     try:
-        return record_type.from_dict(data, path=path)
+        return kind.from_dict(data, path=path)
     except ValidationError as exc:
         problems.extend(exc.problems)
         bad = {p.path for p in exc.problems}
-    required = {p.name for p in record_type.PROPS if p.required}
+    required = {p.name for p in kind.PROPS if p.required}
     trimmed = {
         k: v
         for k, v in data.items()
@@ -110,7 +109,7 @@ def _build(
         or (f"{path}.{k}" not in bad and not any(b.startswith(f"{path}.{k}[") for b in bad))
     }
     try:
-        return record_type.from_dict(trimmed, path=path)
+        return kind.from_dict(trimmed, path=path)
     except ValidationError:
         return None
 
@@ -122,7 +121,9 @@ def _limit(values: list[str], tag: vocab.Tag, path: str, problems: list[Problem]
             continue
         if tag.pattern is not None:
             try:
-                kept.append(Page.from_dict({_TAG_KEY[tag.name]: [value]}).page_categories[0])
+                found = validate(tag, [value])
+                assert isinstance(found, tuple)
+                kept.extend(found)
             except ValidationError as exc:
                 problems.extend(replace(p, path=f"{path}[{i}]") for p in exc.problems)
                 kept.append(value)  # the client sends it as is
@@ -154,7 +155,7 @@ def parse_page(html: str | bytes) -> ParsedPage:
     problems: list[Problem] = []
     fields: dict[str, Any] = {}
     for tag in vocab.TAGS:
-        key = _TAG_KEY[tag.name]
+        key = tag.page_key
         containers = find_all(soup, tag.name)
         if not containers:
             continue
@@ -166,28 +167,27 @@ def parse_page(html: str | bytes) -> ParsedPage:
             continue
         if tag.instances == "first":
             containers = containers[:1]
-        record_type = RECORD_FOR_TAG[tag.name]
+        kind = record_type(tag.properties)
         records: list[Record] = []
         for i, container in enumerate(containers):
             path = tag.name if tag.instances == "first" else f"{tag.name}[{i}]"
-            if tag.name == "cn_client_info":
+            if tag.direct_children:
                 data = _contact_values(container)
             else:
                 data = _prop_values(container, tag.properties)
-            record = _build(record_type, data, path, problems)
+            record = _build(kind, data, path, problems)
             if record is not None:
                 records.append(record)
         if tag.instances == "all":
             fields[key] = tuple(records)
         elif records:
             fields[key] = records[0]
-    return ParsedPage(Page(**fields), tuple(problems))
+    return ParsedPage(Page(fields), tuple(problems))
 
 
 def parse_records(html: str | bytes, tag: str) -> tuple[Record, ...]:
     """The records of one tag on a page, e.g. ``parse_records(html, "cart")``."""
-    spec = vocab.lookup_tag(tag)
-    return parse_page(html).page.records(spec.name)
+    return parse_page(html).page.records(vocab.lookup_tag(tag))
 
 
 __all__ = ["ParsedPage", "find_all", "parse_page", "parse_records", "text_of"]

@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from .csp import check_nonce
+from ._csp import check_nonce
+from ._env import render_template
 from .errors import ConfigError
 from .jsonsafe import script_json
-from .render import render_template
 
 DEFAULT_WORKER_URL = "https://cdn.connectif.cloud/scripts/service-worker.js"
 WORKER_FILE_NAME = "service-worker.js"

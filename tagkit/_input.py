@@ -1,0 +1,141 @@
+"""The one input path: "data for X" (a model, a mapping, a list of them, or the shorthand) to
+the validated value of X, where X is a row of :mod:`tagkit.vocabulary`.
+
+``render_tag``, ``event``, ``Page`` and every ``tagkit`` command call :func:`validate`, so the
+same input is accepted, normalised and reported the same way everywhere: problems are named
+from the row's page-document key (``purchases[1].total_price``).
+
+>>> validate(vocab.lookup_tag("search"), "red shoe").search_text
+'red shoe'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from . import vocabulary as vocab
+from ._model import Record, build_each, category_levels, is_sequence, record_type
+from ._values import Invalid, checker, utf16_length
+from .errors import Problem, ValidationError
+from .vocabulary import Kind, Tag
+
+# A text tag's value (page category, page tag) shares the string rules of the table.
+_TEXT_ROWS = {
+    tag.name: vocab._p(tag.name, tag.page_key, Kind.STRING, pattern=tag.pattern)
+    for tag in vocab.TAGS
+    if tag.value_is_text
+}
+
+
+def validate(tag: Tag, data: object, *, path: str | None = None) -> object:
+    """The validated value of ``tag``'s entry in a page, or :class:`ValidationError`.
+
+    The value is a model (``Cart``) for a tag read once, a tuple of models for a tag that may
+    repeat (a single model or mapping is a list of one), a tuple of text for page categories and
+    tags, and ``True``/``False`` for markers such as ``login``. Problems are named under
+    ``path`` (default: the row's page-document key).
+    """
+    problems: list[Problem] = []
+    value = build(tag, data, tag.page_key if path is None else path, problems)
+    if problems or value is None:
+        raise ValidationError(problems or [Problem(path or tag.page_key, "is required")])
+    return value
+
+
+def build(tag: Tag, data: object, path: str, problems: list[Problem]) -> object | None:
+    """:func:`validate` without raising: the value, or None with the problems added."""
+    if tag.instances == "presence":
+        if type(data) is bool:
+            return data
+        problems.append(
+            Problem(path, f"must be true or false (a marker carries no data), got {data!r}")
+        )
+        return None
+    if tag.value_is_text:
+        return _texts(tag, data, path, problems)
+    kind = record_type(tag.properties)
+    if tag.multiple:
+        if is_sequence(data):
+            assert isinstance(data, (list, tuple))
+            built = build_each(kind, [_expand(tag, item) for item in data], path, problems)
+            return tuple(r for r in built if r is not None)
+        one = _one(kind, tag, data, path, problems)
+        return None if one is None else (one,)
+    return _one(kind, tag, data, path, problems)
+
+
+def _expand(tag: Tag, data: object) -> object:
+    # The shorthand: "red shoe" -> {"search_text": "red shoe"}.
+    if tag.shorthand is not None and type(data) is str:
+        return {tag.shorthand: data}
+    return data
+
+
+def _one(
+    kind: type[Record], tag: Tag, data: object, path: str, problems: list[Problem]
+) -> Record | None:
+    data = _expand(tag, data)
+    if isinstance(data, Mapping) or type(data) is kind:
+        return kind.build(data, path, problems)
+    form = "an object of properties"
+    if tag.shorthand is not None:
+        form += f" or the {tag.shorthand} text itself"
+    if tag.multiple:
+        form += ", or a list of them"
+    problems.append(Problem(path, f"must be {form}, got {data!r}"))
+    return None
+
+
+def _texts(tag: Tag, raw: object, path: str, problems: list[Problem]) -> tuple[str, ...] | None:
+    items = [raw] if type(raw) is str else raw
+    if not is_sequence(items):
+        problems.append(Problem(path, f"must be text or a list of text, got {raw!r}"))
+        return None
+    assert isinstance(items, (list, tuple))
+    row = _TEXT_ROWS[tag.name]
+    check, limit = checker(row), tag.max_length
+    out: list[str] = []
+    for i, item in enumerate(items):
+        try:
+            if type(item) is not str and row.levels:
+                item = category_levels(item)
+            value = check(item)
+        except Invalid as exc:
+            problems.append(Problem(f"{path}[{i}]", str(exc)))
+            continue
+        assert isinstance(value, str)
+        # UTF-16 units are at least the code points, at most twice as many.
+        if limit is not None and len(value) * 2 > limit and utf16_length(value) > limit:
+            problems.append(
+                Problem(
+                    f"{path}[{i}]",
+                    f"must be at most {limit} characters (the client cuts the rest), "
+                    f"got {value!r} ({utf16_length(value)})",
+                )
+            )
+            continue
+        if value:
+            out.append(value)
+    if tag.max_items is not None and len(out) > tag.max_items:
+        problems.append(
+            Problem(
+                path,
+                f"must hold at most {tag.max_items} values (the client drops the rest), "
+                f"got {len(out)}",
+            )
+        )
+    return tuple(out)
+
+
+def page_category(value: str | list[str], *, path: str | None = None) -> str:
+    """Validate one page category: a path or its level names. ``["A", "B"]`` -> ``"/A/B"``.
+
+    >>> page_category(["Shoes", "Running"])
+    '/Shoes/Running'
+    """
+    tag = next(t for t in vocab.PAGE_INFO_TAGS if t.pattern is not None)
+    problems: list[Problem] = []
+    out = _texts(tag, [value], tag.page_key if path is None else path, problems)
+    if problems or not out:
+        raise ValidationError(problems or [Problem(path or tag.page_key, "must not be empty")])
+    return out[0]

@@ -1,0 +1,819 @@
+"""Validated, immutable, typed models of everything a page tells Connectif.
+
+Every model is built from a mapping or keyword arguments whose keys are the property class
+names of :mod:`tagkit.vocabulary` (``unit_price``, ``category``); the lines of a cart or purchase
+go under ``products``. Input is normalised once (Decimal money, integers, UTC datetimes, enums,
+category paths) and every problem is collected before one :class:`~tagkit.ValidationError` is
+raised. The attributes each model declares are checked against the vocabulary by a test, so
+``mypy`` sees ``Cart.total_price`` as a ``Decimal``.
+
+>>> p = Product(url="https://shop.example/p/1", product_id="SKU-1", name="Shoe", unit_price=49.9)
+>>> p.unit_price
+Decimal('49.9')
+>>> p.to_js()["productDetailUrl"]
+'https://shop.example/p/1'
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any, ClassVar, TypeVar
+
+from . import vocabulary as vocab
+from .errors import Problem, ValidationError
+from ._fastpath import FastPath, compile_fast_path
+from ._values import (
+    Checker,
+    Invalid,
+    checker,
+    normalise_datetime,
+    normalise_decimal,
+    normalise_integer,
+    normalise_text,
+    to_text,
+)
+from .vocabulary import Kind, Prop, Tag
+
+R = TypeVar("R", bound="Record")
+
+
+def join(path: str, name: str) -> str:
+    """``path.name``, or ``name`` at the top level."""
+    return f"{path}.{name}" if path else name
+
+
+def _unknown_key(key: str, props: Sequence[Prop], what: str) -> str:
+    by_js = {p.js_key: p.data_key for p in props if p.js_key != p.data_key}
+    known = [p.data_key for p in props]
+    if key in by_js:
+        return f"is the JS key; write the property's class name {by_js[key]!r} instead"
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"is not a property of {what}; {hint}known: {', '.join(known)}"
+
+
+def is_sequence(value: object) -> bool:
+    return type(value) is list or isinstance(value, (list, tuple))
+
+
+class _Field:
+    """A model attribute: the canonical value of one vocabulary row, or its empty default."""
+
+    __slots__ = ("default", "name")
+
+    def __init__(self, name: str, default: object) -> None:
+        self.name = name
+        self.default = default
+
+    def __get__(self, record: Any, owner: type | None = None) -> Any:
+        if record is None:
+            return self
+        return record._values.get(self.name, self.default)
+
+
+class Record:
+    """Base of the models: a frozen mapping from property class names to canonical values.
+
+    Subclasses name their vocabulary rows in ``PROPS`` and declare one typed attribute per row
+    (``products`` for cart lines); an absent optional property reads as ``None``, or ``()``
+    when multi-valued.
+    """
+
+    PROPS: ClassVar[tuple[Prop, ...]] = ()
+    LABEL: ClassVar[str] = ""
+    WHAT: ClassVar[str] = ""
+    # Whether keys outside the table are allowed (custom contact fields).
+    OPEN: ClassVar[bool] = False
+    __slots__ = ("_values",)
+
+    _values: dict[str, object]
+
+    def __init__(self, data: Mapping[str, object] | None = None, /, **fields: object) -> None:
+        merged: dict[str, object] = {**(data or {}), **fields}
+        problems: list[Problem] = []
+        values = self._collect(merged, self.LABEL, problems)
+        if problems:
+            raise ValidationError(problems)
+        self._set(values)
+
+    def _set(self, values: Mapping[str, object]) -> None:
+        # Kept in emission order: the table's, then custom contact fields as given.
+        ordered = {key: values[key] for key in sorted(values, key=type(self)._SORT_KEY)}
+        object.__setattr__(self, "_values", ordered)
+
+    @classmethod
+    def from_dict(cls: type[R], data: object, *, path: str | None = None) -> R:
+        """Build from a mapping (e.g. parsed JSON), naming problems under ``path``.
+
+        >>> Cart.from_dict({"cart_id": "c-1", "total_quantity": 0, "total_price": 0}).cart_id
+        'c-1'
+        """
+        problems: list[Problem] = []
+        record = cls.build(data, cls.LABEL if path is None else path, problems)
+        if problems or record is None:
+            raise ValidationError(problems)
+        return record
+
+    @classmethod
+    def _fast_build(cls: type[R], data: object) -> R | None:
+        """The record for common, valid input, or None to take the full rules (_fastpath)."""
+        if type(data) is not dict:
+            return None
+        fast = cls.__dict__.get("_FAST_PATH") or cls._compile_fast_path()
+        values = fast(data)
+        if values is None:
+            return None
+        if cls._HAS_CHECK:
+            problems: list[Problem] = []
+            cls._check(values, cls.LABEL, problems)
+            if problems:
+                return None
+        record = cls.__new__(cls)
+        object.__setattr__(record, "_values", values)
+        return record
+
+    @classmethod
+    def _compile_fast_path(cls) -> FastPath:
+        nested = [p for p in cls.PROPS if p.kind is Kind.OBJECT]
+        builder = record_type(vocab.OBJECTS[nested[0].obj or ""])._fast_build if nested else None
+        extra = cls._fast_extra() if cls.OPEN else None
+        fast = compile_fast_path(cls.__name__, cls.PROPS, nested=builder, extra=extra)
+        cls._FAST_PATH = fast
+        return fast
+
+    @classmethod
+    def _fast_extra(cls) -> Callable[[str], bool]:
+        """For open models: whether a key outside the table is a plain custom field."""
+        return lambda key: False
+
+    @classmethod
+    def build(cls: type[R], data: object, path: str, problems: list[Problem]) -> R | None:
+        """The record for ``data`` (a mapping or a record), or None with its problems added."""
+        if type(data) is cls:
+            return data
+        record = cls._fast_build(data)
+        if record is not None:
+            return record
+        if type(data) is not dict and not isinstance(data, Mapping):
+            problems.append(Problem(path, f"must be an object of properties, got {data!r}"))
+            return None
+        before = len(problems)
+        values = cls._collect(data, path, problems)
+        if len(problems) > before:
+            return None
+        record = cls.__new__(cls)
+        record._set(values)
+        return record
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Derived once per model: lookups by data key, the required rows, emission order.
+        cls._FIELDS = {p.data_key: (p.name, p.multiple, checker(p), p) for p in cls.PROPS}
+        cls._REQUIRED = tuple(p for p in cls.PROPS if p.required)
+        cls._HAS_CHECK = cls._check.__func__ is not Record._check.__func__  # type: ignore[attr-defined] 
+        cls._FAST_PATH = None
+        rank = {p.name: i for i, p in enumerate(cls.PROPS)}
+        if cls.OPEN:
+            last = len(rank)
+            cls._SORT_KEY = lambda key: rank.get(key, last)
+        else:
+            cls._SORT_KEY = rank.__getitem__
+        for prop in cls.PROPS:
+            if prop.data_key not in cls.__dict__:
+                default: object = () if prop.multiple else None
+                if prop.kind is Kind.PAYLOAD:
+                    default = MappingProxyType({})
+                setattr(cls, prop.data_key, _Field(prop.name, default))
+
+    _FAST_PATH: ClassVar[FastPath | None] = None
+    _HAS_CHECK: ClassVar[bool] = False
+    _FIELDS: ClassVar[dict[str, tuple[str, bool, Checker, Prop]]] = {}
+    _REQUIRED: ClassVar[tuple[Prop, ...]] = ()
+    # A plain function stored on the class: read it through type(self), never self.
+    _SORT_KEY: ClassVar[Callable[[str], int]]
+
+    @classmethod
+    def _collect(
+        cls, data: Mapping[str, object], path: str, problems: list[Problem]
+    ) -> dict[str, object]:
+        by_key = cls._FIELDS
+        values: dict[str, object] = {}
+        for key, raw in data.items():
+            found = by_key.get(key) if type(key) is str else None
+            if found is None:
+                cls._extra(key, raw, path, values, problems)
+                continue
+            if raw is None:
+                continue
+            name, multiple, check, prop = found
+            if multiple:
+                value = _many(prop, check, raw, join(path, key), problems)
+            elif prop.kind is Kind.PAYLOAD:
+                value = _payload(raw, join(path, key), problems)
+            else:
+                try:
+                    value = check(raw)
+                except Invalid as exc:
+                    problems.append(Problem(join(path, key), str(exc)))
+                    continue
+            # Empty values are left out (docs/connectif.md#empty-omitted): checkers give ""
+            # for blank text and None for none.
+            if value or (value is not None and type(value) is not str):
+                values[name] = value
+        for prop in cls._REQUIRED:
+            if prop.name in values or prop.js_key in data:
+                continue  # present, or given under its JS key, which has its own message
+            if cls._requires(prop, data):
+                where = join(path, prop.data_key)
+                if _failed(problems, where):
+                    continue  # already reported with its own message
+                raw = data.get(prop.data_key)
+                got = "" if raw is None else f", got {raw!r}"
+                problems.append(Problem(where, f"is required{got}"))
+        cls._check(values, path, problems)
+        return values
+
+    @classmethod
+    def _requires(cls, prop: Prop, data: Mapping[str, object]) -> bool:
+        return True
+
+    @classmethod
+    def _extra(
+        cls,
+        key: object,
+        raw: object,
+        path: str,
+        values: dict[str, object],
+        problems: list[Problem],
+    ) -> None:
+        problems.append(Problem(join(path, str(key)), _unknown_key(str(key), cls.PROPS, cls.WHAT)))
+
+    @classmethod
+    def _check(cls, values: Mapping[str, object], path: str, problems: list[Problem]) -> None:
+        """Rules across properties; subclasses add theirs."""
+
+    # -- reading ---------------------------------------------------------------------------
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable; build a new one")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, Record)
+        return dict(self._values) == dict(other._values)
+
+    def __hash__(self) -> int:
+        return hash((type(self), tuple(sorted(self._values.items(), key=lambda kv: kv[0]))))
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v!r}" for k, v in self._values.items())
+        return f"{type(self).__name__}({inner})"
+
+    @property
+    def values(self) -> Mapping[str, object]:
+        """The canonical values by property class name (absent optionals left out)."""
+        return MappingProxyType(self._values)
+
+    def to_dict(self) -> dict[str, object]:
+        """The data-file form: class names as keys, text for numbers and dates.
+
+        ``type(x).from_dict(x.to_dict()) == x`` holds for every record.
+        """
+        out: dict[str, object] = {}
+        for prop in self.PROPS:
+            if prop.name not in self._values:
+                continue
+            value = self._values[prop.name]
+            if prop.kind is Kind.OBJECT:
+                assert isinstance(value, tuple)
+                out[prop.data_key] = [item.to_dict() for item in value]
+            elif prop.kind is Kind.PAYLOAD:
+                assert isinstance(value, Mapping)
+                out[prop.name] = dict(value)
+            elif prop.multiple:
+                assert isinstance(value, tuple)
+                out[prop.name] = list(value)
+            else:
+                out[prop.name] = to_text(value)
+        return out
+
+    def to_js(self) -> dict[str, object]:
+        """The object Connectif's client builds from this record's tag
+        (docs/connectif.md#js-shapes); arrays are always present.
+
+        Numbers stay ``Decimal``/``int`` (JSON numbers with the tag's text); dates are strings.
+        """
+        out: dict[str, object] = {}
+        for prop in self.PROPS:
+            value = self._values.get(prop.name)
+            if value is None:
+                if prop.multiple:
+                    out[prop.js_key] = []  # docs/connectif.md#js-arrays-present
+                continue
+            out[prop.js_key] = _js_value(prop, value)
+        return out
+
+    def tag_values(self) -> Iterable[tuple[str, object]]:
+        """``(class, canonical value)`` for each child element of this record's tag, in order.
+
+        A multi-valued property gives a tuple of values, cart lines a tuple of records.
+        """
+        return self._values.items()
+
+
+def _failed(problems: Iterable[Problem], path: str) -> bool:
+    return any(p.path == path or p.path.startswith(path + "[") for p in problems)
+
+
+def _js_value(prop: Prop, value: object) -> object:
+    if prop.kind is Kind.OBJECT:
+        assert isinstance(value, tuple)
+        return [item.to_js() for item in value]
+    if prop.kind is Kind.PAYLOAD:
+        assert isinstance(value, Mapping)
+        return dict(value)
+    if isinstance(value, tuple):
+        return [_js_scalar(v) for v in value]
+    return _js_scalar(value)
+
+
+def _js_scalar(value: object) -> object:
+    if isinstance(value, datetime):
+        return to_text(value)
+    return value
+
+
+def category_levels(raw: object) -> object:
+    """A category given as its levels, ``["Shoes", "Running"]``, as its path ``/Shoes/Running``;
+    anything else unchanged."""
+    if is_sequence(raw):
+        assert isinstance(raw, (list, tuple))
+        levels = [normalise_text(level, what="a category level name") for level in raw]
+        for level in levels:
+            if not level or "/" in level:
+                raise Invalid(
+                    "levels must be non-empty names without '/', like ['Shoes', 'Running'], "
+                    f"got {raw!r}"
+                )
+        return "/" + "/".join(levels)
+    return raw
+
+
+def _many(prop: Prop, check: Checker, raw: object, path: str, problems: list[Problem]) -> object:
+    """The canonical values of a multi-valued property, or None when there are none."""
+    if prop.kind is Kind.OBJECT:
+        return _lines(prop, raw, path, problems)
+    items = (raw,) if type(raw) is str else raw
+    if not is_sequence(items):
+        problems.append(Problem(path, f"must be a list of values, got {raw!r}"))
+        return None
+    assert isinstance(items, (list, tuple))
+    out: list[object] = []
+    for i, item in enumerate(items):
+        try:
+            if type(item) is not str and prop.levels:
+                item = category_levels(item)
+            value = check(item)
+        except Invalid as exc:
+            problems.append(Problem(f"{path}[{i}]", str(exc)))
+            continue
+        if value != "":  # docs/connectif.md#empty-omitted
+            out.append(value)
+    return tuple(out) or None
+
+
+def _lines(prop: Prop, raw: object, path: str, problems: list[Problem]) -> object:
+    if not is_sequence(raw):
+        problems.append(Problem(path, f"must be a list of cart lines, got {raw!r}"))
+        return None
+    assert isinstance(raw, (list, tuple))
+    line_type = record_type(vocab.OBJECTS[prop.obj or ""])
+    kept = tuple(line for line in build_each(line_type, raw, path, problems) if line is not None)
+    return kept or None
+
+
+def build_each(
+    kind: type[R], items: Sequence[object], path: str, problems: list[Problem]
+) -> list[R | None]:
+    """Each item built as ``kind``; an item's path is only made when it has problems."""
+    fast = kind._fast_build
+    return [
+        fast(item) or kind.build(item, f"{path}[{i}]", problems) for i, item in enumerate(items)
+    ]
+
+
+# -- the models -------------------------------------------------------------------------------
+
+
+class Product(Record):
+    """A product: the content of ``cn_product_visited`` and ``cn_product_searched``."""
+
+    PROPS = vocab.PRODUCT
+    LABEL = "product"
+    WHAT = "a product"
+
+    url: str
+    product_id: str
+    name: str
+    unit_price: Decimal
+    image_url: str | None
+    thumbnail_url: str | None
+    description: str | None
+    availability: str | None
+    category: tuple[str, ...]
+    tag: tuple[str, ...]
+    brand: str | None
+    related_external_product_id: tuple[str, ...]
+    priority: int | None
+    rating_value: Decimal | None
+    review_count: int | None
+    rating_count: int | None
+    unit_price_original: Decimal | None
+    unit_price_without_vat: Decimal | None
+    discounted_amount: Decimal | None
+    discounted_percentage: Decimal | None
+    published_at: datetime | None
+    custom_field_1: str | None
+    custom_field_2: str | None
+    custom_field_3: str | None
+
+
+class BasketItem(Product):
+    """One cart or purchase line: a product plus ``quantity`` and the line's ``price``."""
+
+    PROPS = vocab.BASKET_ITEM
+    LABEL = "product_basket_item"
+    WHAT = "a cart line"
+
+    quantity: int
+    price: Decimal
+
+    @property
+    def product(self) -> Product:
+        """The line's product without its quantity and price."""
+        names = {p.name for p in vocab.PRODUCT}
+        product = Product.__new__(Product)
+        product._set({k: v for k, v in self._values.items() if k in names})
+        return product
+
+
+class _Totals(Record):
+    @classmethod
+    def _check(cls, values: Mapping[str, object], path: str, problems: list[Problem]) -> None:
+        lines = values.get(vocab.LINES.name)
+        total = values.get(vocab.TOTAL_QUANTITY.name)
+        if isinstance(lines, tuple) and lines and isinstance(total, int):
+            counted = sum(line._values[vocab.LINE_QUANTITY.name] for line in lines)
+            if counted != total:
+                problems.append(
+                    Problem(
+                        join(path, vocab.TOTAL_QUANTITY.name),
+                        f"must equal the sum of the line quantities ({counted}), got {total!r}",
+                    )
+                )
+
+
+class Cart(_Totals):
+    """The visitor's current cart; an empty cart has no lines and zero totals
+    (docs/connectif.md#cart-empty)."""
+
+    PROPS = vocab.CART
+    LABEL = vocab.CART_TAG.page_key
+    WHAT = "a cart"
+
+    cart_id: str
+    total_quantity: int
+    total_price: Decimal
+    products: tuple[BasketItem, ...]
+    cart_recovery_url: str | None
+
+    @classmethod
+    def empty(cls, cart_id: str) -> Cart:
+        """The emptied cart Connectif needs to stop abandoned-cart flows.
+
+        >>> Cart.empty("c-5521").total_quantity
+        0
+        """
+        return cls(
+            {vocab.CART_ID.name: cart_id, vocab.TOTAL_QUANTITY.name: 0, vocab.TOTAL_PRICE.name: 0}
+        )
+
+
+class Purchase(_Totals):
+    """A completed purchase."""
+
+    PROPS = vocab.PURCHASE
+    LABEL = "purchase"
+    WHAT = "a purchase"
+
+    purchase_id: str
+    cart_id: str | None
+    total_quantity: int
+    total_price: Decimal
+    payment_method: str | None
+    purchase_date: datetime | None
+    products: tuple[BasketItem, ...]
+    source_name: str | None
+    source_type: str | None
+
+
+class Search(Record):
+    """The text a visitor searched for."""
+
+    PROPS = vocab.SEARCH
+    LABEL = "search"
+    WHAT = "a search"
+
+    search_text: str
+
+
+class NewsletterSubscription(Record):
+    """A newsletter subscription."""
+
+    PROPS = vocab.NEWSLETTER
+    LABEL = "newsletter_subscribe"
+    WHAT = "a newsletter subscription"
+
+    email: str
+
+
+CustomValue = str | tuple[str, ...]
+CustomScalar = str | bool | int | Decimal
+
+
+def _custom_value(raw: object) -> CustomValue | None:
+    """The text of a custom contact field, or a tuple of texts for a list (JS only)
+    (docs/connectif.md#contact-custom-fields)."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, (int, float, Decimal)):
+        number = normalise_decimal(abs(raw)) if raw < 0 else normalise_decimal(raw)
+        sign = "-" if raw < 0 and number != 0 else ""
+        return sign + to_text(number)
+    if isinstance(raw, (datetime, date)):
+        return to_text(normalise_datetime(raw))
+    if is_sequence(raw):
+        assert isinstance(raw, (list, tuple))
+        items = []
+        for item in raw:
+            if not isinstance(item, str):
+                raise Invalid(f"list items must be strings, got {item!r} in {raw!r}")
+            items.append(normalise_text(item))
+        return tuple(items)
+    if isinstance(raw, str):
+        return normalise_text(raw)
+    raise Invalid(f"must be text, a number, true/false, a date or a list of strings, got {raw!r}")
+
+
+ANONYMOUS = "anonymous"
+_CONTACT_NAMES = tuple(p.name for p in vocab.CONTACT)
+
+
+@functools.lru_cache(maxsize=4096)
+def _custom_field_problem(key: str) -> str | None:
+    """Why ``key`` cannot be a custom contact field id, or None when it can. Field ids are a
+    shop's schema, not data: the same few recur on every page, hence the cache."""
+    if not vocab.CUSTOM_FIELD_PATTERN.match(key) or key.startswith(
+        vocab.CUSTOM_FIELD_FORBIDDEN_PREFIX
+    ):
+        return (
+            "is not a usable contact field id: custom field ids are one CSS class "
+            "token like 'loyalty_tier' (letters, digits, '_' and '-', not starting "
+            f"with a digit or {vocab.CUSTOM_FIELD_FORBIDDEN_PREFIX!r}), got {key!r}"
+        )
+    close = difflib.get_close_matches(key, _CONTACT_NAMES, n=1, cutoff=0.85)
+    if close:
+        return f"looks like a misspelt {close[0]!r}; write {close[0]!r}"
+    return None
+
+
+class Contact(Record):
+    """The identified visitor: ``cn_client_info`` and the JS ``entityInfo``.
+
+    Keys other than the system properties are custom contact fields: the field id from
+    Contacts > Contact fields. ``anonymous=True`` builds a block without ``primary_key``.
+
+    >>> Contact(primary_key="ana@shop.example", loyalty_tier="gold").to_js()
+    {'primaryKey': 'ana@shop.example', 'loyalty_tier': 'gold'}
+    """
+
+    PROPS = vocab.CONTACT
+    LABEL = vocab.CONTACT_TAG.page_key
+    WHAT = "a contact"
+    OPEN = True
+    ANONYMOUS = ANONYMOUS
+
+    primary_key: str | None
+    tracker_id: str | None
+    _name: str | None
+    _surname: str | None
+    _birthdate: datetime | None
+    _newsletter_subscription_status: str | None
+    _email_status: str | None
+
+    @classmethod
+    def _fast_extra(cls) -> Callable[[str], bool]:
+        return lambda key: key != ANONYMOUS and _custom_field_problem(key) is None
+
+    @classmethod
+    def _requires(cls, prop: Prop, data: Mapping[str, object]) -> bool:
+        return data.get(ANONYMOUS) is not True
+
+    @classmethod
+    def _extra(
+        cls,
+        key: object,
+        raw: object,
+        path: str,
+        values: dict[str, object],
+        problems: list[Problem],
+    ) -> None:
+        where = join(path, str(key))
+        if key == ANONYMOUS:
+            if not isinstance(raw, bool):
+                problems.append(Problem(where, f"must be true or false, got {raw!r}"))
+            elif raw:
+                values[ANONYMOUS] = True
+            return
+        if not isinstance(key, str):
+            problems.append(Problem(path, f"field ids must be text, got {key!r}"))
+            return
+        problem = _custom_field_problem(key)
+        if problem is not None:
+            problems.append(Problem(where, problem))
+            return
+        try:
+            value = _custom_value(raw)
+        except Invalid as exc:
+            problems.append(Problem(where, str(exc)))
+            return
+        if value not in ("", None, ()):
+            values[key] = value
+
+    @classmethod
+    def _check(cls, values: Mapping[str, object], path: str, problems: list[Problem]) -> None:
+        if values.get(ANONYMOUS) and vocab.PRIMARY_KEY.name in values:
+            problems.append(
+                Problem(
+                    join(path, vocab.PRIMARY_KEY.name),
+                    "must be absent in an anonymous contact block (anonymous=true)",
+                )
+            )
+
+    @property
+    def anonymous(self) -> bool:
+        return bool(self._values.get(ANONYMOUS))
+
+    @property
+    def custom_fields(self) -> Mapping[str, CustomValue]:
+        """The custom contact fields, in input order."""
+        known = {*_CONTACT_NAMES, ANONYMOUS}
+        return {k: v for k, v in self._values.items() if k not in known}  # type: ignore[misc]
+
+    def to_dict(self) -> dict[str, object]:
+        out = super().to_dict()
+        if self.anonymous:
+            out[ANONYMOUS] = True
+        for key, value in self.custom_fields.items():
+            out[key] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    def to_js(self) -> dict[str, object]:
+        out = super().to_js()
+        for key, value in self.custom_fields.items():
+            out[key] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    def tag_values(self) -> Iterable[tuple[str, object]]:
+        lists = [k for k, v in self._values.items() if isinstance(v, tuple)]
+        if lists:
+            raise ValidationError(
+                Problem(
+                    join(self.LABEL, key),
+                    f"is a list, which a {vocab.CONTACT_TAG.name} tag cannot carry; send it in "
+                    f"JS {vocab.CONTACT_TAG.body_path} instead, or join it into one text",
+                )
+                for key in lists
+            )
+        return ((k, v) for k, v in self._values.items() if k != ANONYMOUS)
+
+
+def _payload_value(raw: object) -> CustomScalar | None:
+    """One custom-event payload value: text, number, true/false, or a date as text."""
+    if raw is None:
+        return None  # absent (docs/connectif.md#empty-omitted)
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int):
+        return normalise_integer(raw)
+    if isinstance(raw, (float, Decimal)):
+        return normalise_decimal(raw)
+    if isinstance(raw, (datetime, date)):
+        return to_text(normalise_datetime(raw))
+    if isinstance(raw, str):
+        return normalise_text(raw)
+    if isinstance(raw, Mapping):
+        raise Invalid(
+            "is a nested object; a custom event payload is flat: field id -> text, number, "
+            f"true/false or date (docs/connectif.md#event-custom), got {raw!r}"
+        )
+    if isinstance(raw, (list, tuple, set, frozenset)):
+        raise Invalid(
+            "is a list; lists are not accepted in a custom event payload until a list-typed "
+            f"field is confirmed (docs/connectif.md#event-custom): send one value, got {raw!r}"
+        )
+    raise Invalid(f"must be text, a number, true/false or a date, got {raw!r}")
+
+
+def _payload(raw: object, path: str, problems: list[Problem]) -> Mapping[str, CustomScalar]:
+    values: dict[str, CustomScalar] = {}
+    if not isinstance(raw, Mapping):
+        problems.append(
+            Problem(
+                path, f"must be an object of field id -> value, like {{'size': 42}}, got {raw!r}"
+            )
+        )
+        return MappingProxyType(values)
+    for key, item in raw.items():
+        if not isinstance(key, str) or not key or key != key.strip():
+            problems.append(
+                Problem(
+                    path,
+                    f"field ids must be non-empty text without surrounding spaces, got {key!r}",
+                )
+            )
+            continue
+        try:
+            value = _payload_value(item)
+        except Invalid as exc:
+            problems.append(Problem(f"{path}.{key}", str(exc)))
+            continue
+        if value is not None:
+            values[key] = value
+    return MappingProxyType(values)
+
+
+class CustomEvent(Record):
+    """A custom integration event: the event's Connectif id and a flat payload
+    (JavaScript only, docs/connectif.md#event-custom).
+
+    >>> CustomEvent(event_id="64a1f0c2e4b0a1b2c3d4e5f6", payload={"size": 42}).to_js()
+    {'eventId': '64a1f0c2e4b0a1b2c3d4e5f6', 'payload': {'size': 42}}
+    """
+
+    PROPS = vocab.CUSTOM_EVENT
+    LABEL = "custom_event"
+    WHAT = "a custom event"
+
+    event_id: str
+    payload: Mapping[str, CustomScalar]
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.event_id, tuple(sorted(self.payload.items()))))
+
+    def to_js(self) -> dict[str, object]:
+        out = super().to_js()
+        out.setdefault(vocab.CUSTOM_EVENT[1].js_key, {})
+        return out
+
+
+# -- the table's models -----------------------------------------------------------------------
+# Each group of rows has one model; a group without a declared model (a new tag's rows) gets
+# a plain Record subclass, so adding a tag is one table change.
+_RECORD_TYPES: dict[tuple[Prop, ...], type[Record]] = {
+    cls.PROPS: cls
+    for cls in (Product, BasketItem, Cart, Purchase, Search, NewsletterSubscription, Contact)
+}
+_RECORD_TYPES[CustomEvent.PROPS] = CustomEvent
+
+
+def record_type(props: tuple[Prop, ...]) -> type[Record]:
+    """The model of a group of vocabulary rows (a tag's properties or a nested object)."""
+    found = _RECORD_TYPES.get(props)
+    if found is None:
+        name = "".join(part.title() for part in props[0].name.split("_")) + "Record"
+        found = type(name, (Record,), {"PROPS": props, "LABEL": "", "WHAT": "a record"})
+        _RECORD_TYPES[props] = found
+    return found
+
+
+def event_js(tag: Tag, record: Record | None) -> dict[str, object]:
+    """One event object of ``sendEvents`` in the shape the row gives
+    (docs/connectif.md#event-shapes)."""
+    assert tag.event_type is not None
+    out: dict[str, object] = {vocab.EVENT_TYPE_KEY: tag.event_type}
+    if record is None or tag.event_shape == "bare":
+        return out
+    if tag.event_shape == "nested":
+        assert tag.event_field is not None
+        out[tag.event_field] = record.to_js()
+    else:
+        out.update(record.to_js())
+    return out

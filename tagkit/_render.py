@@ -1,0 +1,88 @@
+"""Render validated models to Connectif's hidden tags.
+
+Every function returns :class:`markupsafe.Markup`, which Jinja2 and Django insert as is.
+
+>>> print(render_tag("page-tag", ["summer-sale"]))
+<span class="cn_page_tag" style="display:none">summer-sale</span>
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from markupsafe import Markup
+
+from . import _markup
+from . import vocabulary as vocab
+from ._input import validate
+from ._model import Record
+from ._page import Page
+from .errors import Problem, ValidationError
+from .vocabulary import Tag
+
+
+def _tags(tag: Tag, page: Page, hidden: bool, out: list[str]) -> None:
+    value = page.get(tag)
+    if tag.value_is_text:
+        out.extend(_markup.text_tag(tag.name, text, hidden=hidden) for text in value)
+    elif tag.instances == "presence":
+        if value:
+            out.append(_markup.container(tag.name, None, hidden=hidden))
+    else:
+        records = (value,) if isinstance(value, Record) else value or ()
+        out.extend(_markup.container(tag.name, record, hidden=hidden) for record in records)
+
+
+def render_tags(page: Page, tags: Iterable[Tag] = vocab.TAGS, *, hidden: bool = False) -> Markup:
+    """The tags of ``page`` among ``tags`` (default: all, in the vocabulary's order)."""
+    out: list[str] = []
+    for tag in tags:
+        _tags(tag, page, hidden, out)
+    return _markup.join(out)
+
+
+def _js_only(page: Page) -> None:
+    found = [tag for tag in vocab.JS_ONLY if page.get(tag)]
+    if found:
+        raise ValidationError(
+            Problem(
+                tag.page_key,
+                "can only be sent from JavaScript, which tags cannot carry; render the page in "
+                "events mode (render_page_events, tagkit page --mode events), or leave them out",
+            )
+            for tag in found
+        )
+
+
+def render_page(page: Page | Mapping[str, object], *, hidden: bool = False) -> Markup:
+    """Every tag of one page from a page document, one tag per line.
+
+    ``hidden=True`` hides containers with the ``hidden`` attribute instead of an inline style,
+    for a Content-Security-Policy without ``'unsafe-inline'`` styles
+    (docs/connectif.md#container-hidden).
+
+    >>> print(render_page({"search": "red shoe"}))
+    <div class="cn_search" style="display:none"><span class="search_text">red shoe</span></div>
+    """
+    if not isinstance(page, Page):
+        page = Page.from_dict(page)
+    _js_only(page)
+    return render_tags(page, hidden=hidden)
+
+
+def render_tag(tag: str, data: object = None, *, hidden: bool = False) -> Markup:
+    """One Connectif tag, by class name (``cn_cart``) or short name (``cart``).
+
+    ``data`` is a model or the mapping it is built from; a list of them for tags that may
+    repeat (``purchase``, ``product-visited``, ``product-searched``); the text itself for
+    ``search`` and ``newsletter-subscribe``; text or a list of text for ``page-category`` and
+    ``page-tag``; nothing (or true) for ``login`` and ``register``.
+
+    >>> print(render_tag("login"))
+    <div class="cn_login" style="display:none"></div>
+    """
+    spec = vocab.lookup_tag(tag)
+    if data is None and spec.instances == "presence":
+        data = True
+    page = Page({spec.page_key: validate(spec, data)})
+    return render_tags(page, (spec,), hidden=hidden)
