@@ -64,16 +64,16 @@ def is_sequence(value: object) -> bool:
 class _Field:
     """A model attribute: the canonical value of one vocabulary row, or its empty default."""
 
-    __slots__ = ("default", "name")
+    __slots__ = ("default", "key")
 
-    def __init__(self, name: str, default: object) -> None:
-        self.name = name
+    def __init__(self, key: str, default: object) -> None:
+        self.key = key
         self.default = default
 
     def __get__(self, record: Any, owner: type | None = None) -> Any:
         if record is None:
             return self
-        return record._values.get(self.name, self.default)
+        return record._values.get(self.key, self.default)
 
 
 class Record:
@@ -414,7 +414,7 @@ class Product(Record):
     """A product: the content of ``cn_product_visited`` and ``cn_product_searched``."""
 
     PROPS = vocab.PRODUCT
-    LABEL = "product"
+    LABEL = vocab.PRODUCT_OBJECT
     WHAT = "a product"
 
     url: str
@@ -447,7 +447,7 @@ class BasketItem(Product):
     """One cart or purchase line: a product plus ``quantity`` and the line's ``price``."""
 
     PROPS = vocab.BASKET_ITEM
-    LABEL = "product_basket_item"
+    LABEL = vocab.LINE_OBJECT
     WHAT = "a cart line"
 
     quantity: int
@@ -508,7 +508,7 @@ class Purchase(_Totals):
     """A completed purchase."""
 
     PROPS = vocab.PURCHASE
-    LABEL = "purchase"
+    LABEL = vocab.PURCHASE_TAG.short
     WHAT = "a purchase"
 
     purchase_id: str

@@ -3,8 +3,8 @@
 Editors use them to check a data file while it is written; tagkit's own validation stays the
 authority (it also checks rules a schema cannot say, such as line quantities adding up).
 
->>> json_schema("search")["required"]
-['search_text']
+>>> json_schema("cart")["required"]
+['cart_id', 'total_quantity', 'total_price']
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from .vocabulary import Kind, Prop, Tag
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 Schema = dict[str, Any]
+_DESCRIPTION = "description"  # not a Connectif name: JSON Schema's keyword
 
 
 def _scalar(prop: Prop) -> Schema:
@@ -47,7 +48,7 @@ def _scalar(prop: Prop) -> Schema:
         if prop.pattern:
             out["pattern"] = prop.pattern
     if prop.doc:
-        out["description"] = prop.doc
+        out[_DESCRIPTION] = prop.doc
     return out
 
 
@@ -56,13 +57,13 @@ def _property(prop: Prop) -> Schema:
         return {
             "type": "object",
             "additionalProperties": {"type": ["string", "number", "boolean"]},
-            "description": prop.doc,
+            _DESCRIPTION: prop.doc,
         }
     if prop.kind is Kind.OBJECT:
         return {
             "type": "array",
             "items": _object(vocab.OBJECTS[prop.obj or ""], "a cart line"),
-            "description": prop.doc,
+            _DESCRIPTION: prop.doc,
         }
     if prop.multiple:
         item = _scalar(prop)
@@ -83,7 +84,7 @@ def _object(props: tuple[Prop, ...], title: str, *, open_keys: bool = False) -> 
         out["properties"]["anonymous"] = {"type": "boolean"}
         out["patternProperties"] = {
             vocab.CUSTOM_FIELD_PATTERN.pattern: {
-                "description": "a custom contact field, keyed by its field id",
+                _DESCRIPTION: "a custom contact field, keyed by its field id",
                 "type": ["string", "number", "boolean", "array"],
             }
         }
@@ -95,7 +96,7 @@ def tag_schema(tag: Tag) -> Schema:
     """The schema of the data ``tagkit render TAG`` takes, and of its page-document key: the
     one input path accepts the same forms everywhere."""
     if tag.instances == "presence":
-        return {"type": ["boolean", "null"], "title": tag.title, "description": "a marker: true"}
+        return {"type": ["boolean", "null"], "title": tag.title, _DESCRIPTION: "a marker: true"}
     if tag.value_is_text:
         item = _scalar(vocab._p(tag.name, tag.name, Kind.STRING, pattern=tag.pattern, doc=tag.doc))
         if tag.max_length:
@@ -108,7 +109,7 @@ def tag_schema(tag: Tag) -> Schema:
     forms = [schema]
     if tag.shorthand is not None:
         shorthand = _scalar(tag.prop_index[tag.shorthand])
-        shorthand["description"] = f"the {tag.shorthand} itself"
+        shorthand[_DESCRIPTION] = f"the {tag.shorthand} itself"
         forms.append(shorthand)
     if tag.multiple:
         forms.append({"type": "array", "items": schema})

@@ -59,7 +59,7 @@ def check_region(region: object, *, field: str = "region") -> str:
     return region
 
 
-def check_url(url: object, *, field: str = "url") -> str:
+def check_url(url: object, *, field: str = "url") -> str:  # not a Connectif name
     """An absolute http(s) URL without spaces, or :class:`ConfigError`."""
     text = url.strip() if isinstance(url, str) else None
     parts = None if text is None or _SPACE.search(text) else urlsplit(text)

@@ -265,10 +265,13 @@ CART_ID = _row(CART, "cart_id")
 TOTAL_QUANTITY = _row(CART, "total_quantity")
 TOTAL_PRICE = _row(CART, "total_price")
 PRIMARY_KEY = _row(CONTACT, "primary_key")
+TRACKER_ID = _row(CONTACT, "tracker_id")
 
 # Objects by name, as ``Prop.obj`` refers to them.
+PRODUCT_OBJECT = "product"
+LINE_OBJECT = "product_basket_item"
 OBJECTS: MappingProxyType[str, tuple[Prop, ...]] = MappingProxyType(
-    {"product": PRODUCT, "product_basket_item": BASKET_ITEM}
+    {PRODUCT_OBJECT: PRODUCT, LINE_OBJECT: BASKET_ITEM}
 )
 
 Instances = Literal["first", "all", "presence"]
@@ -486,6 +489,7 @@ EVENT_TAGS: MappingProxyType[str, Tag] = MappingProxyType(
 # The rows the request body's top-level objects come from (docs/connectif.md#request-body).
 CONTACT_TAG: Tag = TAG_BY_NAME["cn_client_info"]
 CART_TAG: Tag = TAG_BY_NAME["cn_cart"]
+PURCHASE_TAG: Tag = TAG_BY_NAME["cn_purchase"]
 CUSTOM_TAG: Tag = JS_ONLY[0]
 PAGE_INFO_TAGS: tuple[Tag, ...] = tuple(
     t for t in TAGS if t.body_path is not None and "." in t.body_path

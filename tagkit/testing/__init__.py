@@ -5,11 +5,13 @@ provides the ``connectif`` fixture. It serves a page from a fake https origin in
 Chromium, swaps Connectif's client script for tagkit's local double (or a real client file),
 records every notification the client would send to Connectif and blocks all other traffic.
 
->>> def test_product_page(connectif):  # doctest: +SKIP
-...     shop = connectif.open(PRODUCT_PAGE)
-...     [request] = shop.wait_for_requests(1)
-...     assert request.event_types == ["product-visited", "page-visit"]
-...     shop.assert_no_more_requests()
+Example (run in a test with the browser)::
+
+    def test_product_page(connectif):
+        shop = connectif.open(PRODUCT_PAGE)
+        [request] = shop.wait_for_requests(1)
+        assert request.event_types == ["product-visited", "page-visit"]
+        shop.assert_no_more_requests()
 """
 
 from __future__ import annotations

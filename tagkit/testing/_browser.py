@@ -60,9 +60,11 @@ def launch_chromium(playwright: Playwright, explicit: Path | None = None) -> Bro
     Tries :func:`chromium_candidates` in order, then (unless a path was given explicitly)
     Playwright's own downloaded browser. Raises :class:`BrowserUnavailable` when nothing starts.
 
-    >>> from playwright.sync_api import sync_playwright
-    >>> with sync_playwright() as p:  # doctest: +SKIP
-    ...     browser = launch_chromium(p)
+    Example (run in a test with the browser)::
+
+        from playwright.sync_api import sync_playwright
+        with sync_playwright() as p:
+            browser = launch_chromium(p)
     """
     from playwright.sync_api import Error as PlaywrightError
 

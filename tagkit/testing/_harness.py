@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
+from .. import vocabulary as vocab
 from ._notification import Notification, notification_store_id
 from ._served import (
     PROFILES,
@@ -33,6 +34,7 @@ DEFAULT_URL = "https://shop.example/"
 DOUBLE_FILE = "connectif-double.js"
 
 _TRACKER_ID = re.compile(r"^[0-9a-fA-F]{24}$")
+_TRACKER_KEY = vocab.TRACKER_ID.js_key
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _POLL_MS = 20.0
 
@@ -69,11 +71,12 @@ class ConnectifPage:
     the page makes is either answered by the harness (the page itself, ``routes``, the client
     script, Connectif notifications) or aborted and listed in :attr:`blocked`.
 
-    >>> shop = connectif.open(html)  # doctest: +SKIP
-    >>> [request] = shop.wait_for_requests(1)  # doctest: +SKIP
-    >>> request.event_types  # doctest: +SKIP
-    ['product-visited', 'page-visit']
-    >>> shop.assert_no_more_requests()  # doctest: +SKIP
+    Example (run in a test with the browser)::
+
+        shop = connectif.open(html)
+        [request] = shop.wait_for_requests(1)
+        assert request.event_types == ["product-visited", "page-visit"]
+        shop.assert_no_more_requests()
     """
 
     def __init__(
@@ -141,7 +144,7 @@ class ConnectifPage:
         is kept: this is the next page view of the same visitor.
         """
         target = url if url is not None else self.page.url
-        _check_url(target, "url")
+        _check_url(target, "url")  # not a Connectif name
         self._documents[_normalize(target, keep_query=False)] = _read_html(html)
         self.page.goto(target)
 
@@ -379,14 +382,14 @@ class ConnectifPage:
             self._errors.append(f"harness: {error}")
         else:
             self._requests.append(notification)
-            given = notification.entity_info.get("trackerId")
+            given = notification.entity_info.get(_TRACKER_KEY)
             if isinstance(given, str) and _TRACKER_ID.match(given):
                 tracker_id = given
         route.fulfill(
             status=200,
             headers=cors,
             content_type="application/json",
-            body=json.dumps({"trackerId": tracker_id}),
+            body=json.dumps({_TRACKER_KEY: tracker_id}),
         )
 
 
@@ -399,10 +402,12 @@ class ConnectifHarness:
     recorded; every other request is aborted. Each page gets a fresh browser context, hence a
     fresh ``localStorage``.
 
-    >>> html = '<div class="cn_login" style="display:none"></div>' + LOADER  # doctest: +SKIP
-    >>> with ConnectifHarness(browser) as harness:  # doctest: +SKIP
-    ...     shop = harness.open(html)
-    ...     assert shop.wait_for_requests(1)[0].event_types == ["login", "page-visit"]
+    Example (run in a test with the browser)::
+
+        html = '<div class="cn_login" style="display:none"></div>' + LOADER
+        with ConnectifHarness(browser) as harness:
+            shop = harness.open(html)
+            assert shop.wait_for_requests(1)[0].event_types == ["login", "page-visit"]
     """
 
     def __init__(
@@ -440,9 +445,11 @@ class ConnectifHarness:
           ``{"allowedDomains": ["https://shop.example/"]}``.
         - ``routes``: extra responses, ``{url: (body, content_type)}``, e.g. the page's own JS.
 
-        >>> shop = connectif.open("<html>...</html>", auto_send=False)  # doctest: +SKIP
+        Example (run in a test with the browser)::
+
+            shop = connectif.open("<html>...</html>", auto_send=False)
         """
-        _check_url(url, "url")
+        _check_url(url, "url")  # not a Connectif name
         shop = self._new_page(
             auto_send=auto_send, profile=profile, config=config, routes=routes, passthrough=None
         )
@@ -464,10 +471,12 @@ class ConnectifHarness:
         origin). The client script, notifications and ``routes`` are still served by the
         harness; requests to any other origin are aborted.
 
-        >>> with serve_directory(site) as base:  # doctest: +SKIP
-        ...     shop = connectif.visit(base + "/index.html")
+        Example (run in a test with the browser)::
+
+            with serve_directory(site) as base:
+                shop = connectif.visit(base + "/index.html")
         """
-        _check_url(url, "url")
+        _check_url(url, "url")  # not a Connectif name
         shop = self._new_page(
             auto_send=auto_send,
             profile=profile,

@@ -42,8 +42,10 @@ def serve_directory(root: str | Path, *, port: int = 0) -> Iterator[str]:
     files are served as ``text/javascript``, everything with ``Cache-Control: no-cache``.
     ``port=0`` picks a free port.
 
-    >>> with serve_directory("site") as base_url:  # doctest: +SKIP
-    ...     connectif.visit(base_url + "/index.html")
+    Example (run in a test with the browser)::
+
+        with serve_directory("site") as base_url:
+            connectif.visit(base_url + "/index.html")
     """
     directory = Path(root)
     if not directory.is_dir():

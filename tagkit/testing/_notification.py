@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import urlsplit
 
+from .. import vocabulary as vocab
+
 # spec §7: POST {baseUrl}integration-type/system/scrippet-notification/{storeId}
 _NOTIFICATION_PATH = re.compile(
     r"^/integration-type/system/scrippet-notification/(?P<store>[^/]+)$"
@@ -78,18 +80,18 @@ class Notification:
     @property
     def entity_info(self) -> dict[str, Any]:
         """The contact object (``{}`` when the body has none)."""
-        return _object(self.body.get("entityInfo"))
+        return _object(self.body.get(vocab.CONTACT_TAG.body_path))
 
     @property
     def cart(self) -> dict[str, Any] | None:
         """The cart, or ``None`` when the request carries no cart (spec §4.7)."""
-        cart = self.body.get("cart")
+        cart = self.body.get(vocab.CART_TAG.body_path)
         return cast("dict[str, Any]", cart) if isinstance(cart, dict) else None
 
     @property
     def events(self) -> list[dict[str, Any]]:
         """The events, in the order they were sent."""
-        events = self.body.get("events")
+        events = self.body.get(vocab.EVENTS_KEY)
         if not isinstance(events, list):
             return []
         return [cast("dict[str, Any]", event) for event in events if isinstance(event, dict)]
@@ -97,12 +99,12 @@ class Notification:
     @property
     def event_types(self) -> list[str]:
         """The ``type`` of every event, e.g. ``['product-visited', 'page-visit']``."""
-        return [str(event.get("type")) for event in self.events]
+        return [str(event.get(vocab.EVENT_TYPE_KEY)) for event in self.events]
 
     @property
     def page_info(self) -> dict[str, Any]:
         """``pageInfo``: categories, title, keywords and tags."""
-        return _object(self.body.get("pageInfo"))
+        return _object(self.body.get(vocab.PAGE_INFO_KEY))
 
     @property
     def browser_info(self) -> dict[str, Any]:
@@ -112,7 +114,7 @@ class Notification:
     def summary(self) -> str:
         """One line for error messages: store, event types and whether a cart was sent."""
         cart = self.cart
-        cart_text = f"cart {cart.get('cartId')!r}" if cart is not None else "no cart"
+        cart_text = f"cart {cart.get(vocab.CART_ID.js_key)!r}" if cart is not None else "no cart"
         return f"store {self.store_id}: events {self.event_types}, {cart_text}"
 
 

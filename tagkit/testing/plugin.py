@@ -12,9 +12,11 @@ double; ``--tagkit-chromium PATH`` picks the browser (default ``$TAGKIT_CHROMIUM
 ``/usr/bin/chromium``, then Playwright's own). Without a browser the tests are skipped, or fail
 when ``TAGKIT_REQUIRE_BROWSER=1`` (for CI, where a skip would hide a broken set-up).
 
->>> def test_login_page(connectif):  # doctest: +SKIP
-...     shop = connectif.open(LOGIN_PAGE)
-...     assert shop.wait_for_requests(1)[0].event_types == ["login", "page-visit"]
+Example (run in a test with the browser)::
+
+    def test_login_page(connectif):
+        shop = connectif.open(LOGIN_PAGE)
+        assert shop.wait_for_requests(1)[0].event_types == ["login", "page-visit"]
 """
 
 from __future__ import annotations
