@@ -1,19 +1,21 @@
 /*
  * connectif-double.js: a local stand-in for Connectif's client script.
  *
- * Written from tagkit's Connectif specification (connectif-spec.md, cited as §n below) and from
- * nothing else: it shares no code with tagkit's renderer or parser, so a test where tagkit's output
- * and this double agree checks two independent readings of the same rules.
+ * Written from tagkit's Connectif reference (docs/connectif.md, cited below by anchor, e.g.
+ * docs/connectif.md#lookup-first-match) and from nothing else: it shares no code with tagkit's
+ * renderer or parser, so a test where tagkit's output and this double agree checks two independent
+ * readings of the same rules.
  *
- * How it is served (mirroring the real CDN response, §7 "Store config"):
+ * How it is served (mirroring the real CDN response, docs/connectif.md#request-store-config):
  *
  *     window.connectifDoubleOptions = {profile: "1.3.0"};   // set by the test harness
  *     <this file>
  *     window.connectifConfiguration = {...};                // store configuration
  *     window.initializeConnectif(window.connectifConfiguration);
  *
- * Profiles: "1.3.0" reproduces the publicly observed client (§4.1); "newer" adds what newer clients
- * are known to expose: connectif.managed.isInitialized() and connectif.managed.tracker_changed.
+ * Profiles: "1.3.0" reproduces the publicly observed client (docs/connectif.md#wait-globals);
+ * "newer" adds what newer clients are known to expose: connectif.managed.isInitialized() and
+ * connectif.managed.tracker_changed.
  *
  * Not reproduced (no test of tagkit depends on them): Connectif forms and the events they carry over
  * to the next page, web contents, pop-ups and banners, push subscription (so `pushSubscription` is
@@ -33,7 +35,8 @@
     );
   }
 
-  // The exact text observed with client 1.3.0 (§4.3); integrations may match on it.
+  // The exact text observed with client 1.3.0 (docs/connectif.md#wait-not-initialized-throws);
+  // integrations may match on it.
   const NOT_INITIALIZED = 'Connectif: cannot getSubscription before initialize';
   const NOTIFICATION_PATH = 'integration-type/system/scrippet-notification/';
   const KEY_TRACKER = 'cn_tracker';
@@ -48,11 +51,12 @@
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Reading tags (§2, §3)
+  // Reading tags (docs/connectif.md#lookup, docs/connectif.md#tag)
   // ---------------------------------------------------------------------------------------------
 
-  // §2.5: innerText follows CSS for rendered elements (a visible name styled uppercase arrives
-  // uppercase); textContent is only the fallback when innerText is empty.
+  // docs/connectif.md#text-read, docs/connectif.md#text-rendered-css: innerText follows CSS for
+  // rendered elements (a visible name styled uppercase arrives uppercase); textContent is only the
+  // fallback when innerText is empty.
   function readText(element) {
     let text = element.innerText;
     if (!text) {
@@ -61,10 +65,11 @@
     return (text || '').trim();
   }
 
-  // §2.3: lookup by class name at any depth inside the container; the first match in document
-  // order wins for single values. A missing element gives undefined, so the key is left out of
-  // the object (JSON drops undefined), while a present but empty element gives "" (§2.4: only
-  // multi-valued properties drop empty values).
+  // docs/connectif.md#lookup-any-depth, docs/connectif.md#lookup-first-match: lookup by class name
+  // at any depth inside the container; the first match in document order wins for single values. A
+  // missing element gives undefined, so the key is left out of the object (JSON drops undefined),
+  // while a present but empty element gives "" (only multi-valued properties drop empty values,
+  // docs/connectif.md#empty-multi-valued).
   function single(container, className) {
     const element = container.getElementsByClassName(className)[0];
     return element ? readText(element) : undefined;
@@ -74,13 +79,15 @@
     return Array.prototype.slice.call(container.getElementsByClassName(className));
   }
 
-  // §2.4: every match, empty values dropped.
+  // docs/connectif.md#lookup-every-match, docs/connectif.md#empty-multi-valued: every match,
+  // empty values dropped.
   function multiple(container, className) {
     return every(container, className).map(readText).filter((text) => text !== '');
   }
 
-  // §2.6: the client uses parseFloat / parseInt, so "1.234,50" is 1.234 and "2.5" as an integer
-  // is 2; text that does not parse at all leaves the key out (§8.2).
+  // docs/connectif.md#number-client-parse: the client uses parseFloat / parseInt, so "1.234,50" is
+  // 1.234 and "2.5" as an integer is 2; text that does not parse at all leaves the key out
+  // (docs/connectif.md#drop-optional-number).
   function optionalFloat(text) {
     const value = parseFloat(text);
     return isNaN(value) ? undefined : value;
@@ -94,8 +101,9 @@
   // A required total passes only when it parses to a number >= 0 (NaN fails the comparison).
   const isNonNegative = (value) => typeof value === 'number' && value >= 0;
 
-  // Tag class → JS key (§3.2, §4.6). published_at is deliberately absent: client 1.3.0 does not
-  // read it from tags (§3.12), and this double must send exactly what that client sends.
+  // Tag class → JS key (docs/connectif.md#key-renamed, docs/connectif.md#event-objects).
+  // published_at is deliberately absent: client 1.3.0 does not read it from tags
+  // (docs/connectif.md#key-not-read), and this double must send exactly what that client sends.
   const PRODUCT_TEXT = [
     ['url', 'productDetailUrl'],
     ['product_id', 'productId'],
@@ -122,15 +130,16 @@
     ['review_count', 'reviewCount'],
     ['rating_count', 'ratingCount'],
   ];
-  // D16: these arrays are always present, possibly empty.
+  // These arrays are always present, possibly empty (docs/connectif.md#empty-arrays-present).
   const PRODUCT_LIST = [
     ['category', 'categories'],
     ['tag', 'tags'],
     ['related_external_product_id', 'relatedExternalProductIds'],
   ];
 
-  // §3.2: a product is kept only when name, url and product_id are non-empty and unit_price
-  // parses to a number >= 0; otherwise null (silently dropped by the caller).
+  // docs/connectif.md#drop-product: a product is kept only when name, url and product_id are
+  // non-empty and unit_price parses to a number >= 0; otherwise null (silently dropped by the
+  // caller).
   function readProduct(container) {
     const product = {};
     PRODUCT_TEXT.forEach(([className, key]) => {
@@ -154,8 +163,9 @@
     return product;
   }
 
-  // §3.7: one line per product_basket_item (any depth, every match). A line whose product is
-  // invalid is dropped whole; a missing or unparseable quantity / price only loses that key (§8.2).
+  // docs/connectif.md#tag-basket-item: one line per product_basket_item (any depth, every match). A
+  // line whose product is invalid is dropped whole; a missing or unparseable quantity / price only
+  // loses that key (docs/connectif.md#drop-basket-line-keys).
   function readBasketItems(container) {
     const items = [];
     every(container, 'product_basket_item').forEach((element) => {
@@ -170,8 +180,9 @@
     return items;
   }
 
-  // §3.6: first cn_cart only; dropped unless cart_id is non-empty and both totals parse >= 0.
-  // cart_recovery_url is not read by client 1.3.0 (§3.12).
+  // docs/connectif.md#drop-cart: first cn_cart only; dropped unless cart_id is non-empty and both
+  // totals parse >= 0. cart_recovery_url is not read by client 1.3.0
+  // (docs/connectif.md#key-not-read).
   function readCart() {
     const container = document.getElementsByClassName('cn_cart')[0];
     if (!container) {
@@ -189,8 +200,10 @@
     return cart;
   }
 
-  // §3.8: dropped unless purchase_id is non-empty and both totals parse >= 0. source_name and
-  // source_type are not read by client 1.3.0 (§3.12); purchase_date is passed through as text.
+  // docs/connectif.md#drop-purchase: dropped unless purchase_id is non-empty and both totals parse
+  // >= 0. source_name and source_type are not read by client 1.3.0
+  // (docs/connectif.md#key-not-read); purchase_date is passed through as text
+  // (docs/connectif.md#date-passed-through).
   function readPurchase(container) {
     const purchase = {
       purchaseId: single(container, 'purchase_id'),
@@ -211,8 +224,8 @@
     return purchase;
   }
 
-  // §3.1: system fields whose JS key differs from the class; every other class (the remaining
-  // system fields and custom field ids) is used unchanged.
+  // docs/connectif.md#contact-block: system fields whose JS key differs from the class; every other
+  // class (the remaining system fields and custom field ids) is used unchanged.
   const CONTACT_KEYS = {
     primary_key: 'primaryKey',
     tracker_id: 'trackerId',
@@ -220,11 +233,12 @@
     _email_status: '_emailStatus',
   };
 
-  // §2.9: cn_client_info is read differently from every other container: only its direct
-  // children count, and the key is the child's entire class attribute, so
-  // class="primary_key extra" yields the key "primary_key extra" and the email is lost (§8.3).
-  // A child without a class is ignored. When two children carry the same class the first wins,
-  // as for a repeated property anywhere else (§8.1).
+  // docs/connectif.md#lookup-client-info-direct-children: cn_client_info is read differently from
+  // every other container: only its direct children count, and the key is the child's entire class
+  // attribute, so class="primary_key extra" yields the key "primary_key extra" and the email is
+  // lost (docs/connectif.md#lookup-client-info-class-key). A child without a class is ignored. When
+  // two children carry the same class the first wins, as for a repeated property anywhere else
+  // (docs/connectif.md#lookup-first-match).
   function readEntityInfo() {
     const entityInfo = {};
     const container = document.getElementsByClassName('cn_client_info')[0];
@@ -244,8 +258,9 @@
     return entityInfo;
   }
 
-  // §4.5 auto-collected order, page-visit last. The first group of the real order (events
-  // carried over from Connectif forms and configured custom events) is not reproduced.
+  // docs/connectif.md#event-order: auto-collected order, page-visit last. The first group of the
+  // real order (events carried over from Connectif forms and configured custom events) is not
+  // reproduced.
   function readEvents() {
     const events = [];
     every(document, 'cn_product_visited').forEach((element) => {
@@ -260,14 +275,15 @@
         events.push({ type: 'product-searched', product: product });
       }
     });
-    // §3.13: only product_id is used, and only a non-empty one produces an event.
+    // docs/connectif.md#tag-recognised-only: only product_id is used, and only a non-empty one
+    // produces an event.
     every(document, 'cn_product_not_found').forEach((element) => {
       const productId = single(element, 'product_id');
       if (productId) {
         events.push({ type: 'product-not-found', productId: productId });
       }
     });
-    // §3.9: presence markers; several instances still make one event.
+    // docs/connectif.md#lookup-presence: presence markers; several instances still make one event.
     if (document.getElementsByClassName('cn_login').length > 0) {
       events.push({ type: 'login' });
     }
@@ -281,7 +297,8 @@
         events.push({ type: 'search', searchText: searchText });
       }
     }
-    // §3.10: the event is sent even without an email element (then without the key).
+    // docs/connectif.md#drop-newsletter-email: the event is sent even without an email element
+    // (then without the key).
     const newsletter = document.getElementsByClassName('cn_newsletter_subscribe')[0];
     if (newsletter) {
       events.push({ type: 'newsletter-subscribe', email: single(newsletter, 'email') });
@@ -296,20 +313,23 @@
     return events;
   }
 
-  // §7 and §3.11: page information travels with every request and is always read from the DOM.
+  // docs/connectif.md#page-info-from-dom: page information travels with every request and is
+  // always read from the DOM.
   function readPageInfo() {
     const categories = every(document, 'cn_page_category')
       .map(readText)
       .filter((text) => text !== '')
       .slice(0, 10);
-    // §3.11/§8.2: tags are trimmed and cut to 25 UTF-16 units. Empty tags are dropped like every
-    // other empty multi-valued value (§2.4), before the limit of 10 is applied.
+    // docs/connectif.md#page-info-tags: tags are trimmed and cut to 25 UTF-16 units. Empty tags are
+    // dropped like every other empty multi-valued value (docs/connectif.md#empty-multi-valued),
+    // before the limit of 10 is applied.
     const tags = every(document, 'cn_page_tag')
       .map((element) => readText(element).substring(0, 25))
       .filter((text) => text !== '')
       .slice(0, 10);
-    // §3.13: the meta content is split on ',' without trimming. The spec does not say what is
-    // sent without a keywords meta tag; this double sends an empty list.
+    // docs/connectif.md#page-info-keywords: the meta content is split on ',' without trimming.
+    // The reference does not say what is sent without a keywords meta tag; this double sends an
+    // empty list.
     const meta = document.querySelector('meta[name="keywords"]');
     const keywords = meta ? (meta.getAttribute('content') || '').split(',') : [];
     return {
@@ -320,7 +340,8 @@
     };
   }
 
-  // §3.13: legacy inline-content slots; elements without an id are skipped.
+  // docs/connectif.md#tag-recognised-only: legacy inline-content slots; elements without an id are
+  // skipped.
   function readBannerPlaceholders() {
     return every(document, 'cn_banner_placeholder')
       .map((element) => element.id)
@@ -344,7 +365,7 @@
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Storage (§7 "Client storage")
+  // Storage (docs/connectif.md#request-client-storage)
   // ---------------------------------------------------------------------------------------------
 
   // Corrupt or missing entries read as null: the double must never fail because a page stored
@@ -370,8 +391,8 @@
   function storeTrackerId(id) {
     const previous = storedTrackerId();
     storeJson(KEY_TRACKER, { id: id });
-    // §4.2: only newer clients announce a tracker change. The detail shape is not specified;
-    // this double passes {trackerId}.
+    // docs/connectif.md#wait-lifecycle-events: only newer clients announce a tracker change. The
+    // detail shape is not specified; this double passes {trackerId}.
     if (profile === 'newer' && previous !== id) {
       dispatch('connectif.managed.tracker_changed', { trackerId: id });
     }
@@ -382,8 +403,8 @@
     return id ? id : undefined;
   }
 
-  // §7: a __cn_tracker parameter (from Connectif emails) is stored as the tracker and removed
-  // from the address bar.
+  // docs/connectif.md#request-client-storage: a __cn_tracker parameter (from Connectif emails) is
+  // stored as the tracker and removed from the address bar.
   function adoptTrackerFromUrl() {
     const id = trackerIdFromUrl();
     if (id === undefined) {
@@ -396,7 +417,7 @@
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Comparison (§4.7)
+  // Comparison (docs/connectif.md#dedup)
   // ---------------------------------------------------------------------------------------------
 
   // Structural equality of JSON-like values. Keys holding undefined are ignored because JSON
@@ -424,8 +445,9 @@
     );
   }
 
-  // §4.7: the cart counts as unchanged when id, totals and line count are equal and every line
-  // matches one previous line on productId, quantity and price. Other product fields do not count.
+  // docs/connectif.md#dedup-cart: the cart counts as unchanged when id, totals and line count are
+  // equal and every line matches one previous line on productId, quantity and price. Other product
+  // fields do not count.
   function sameCart(cart, previous) {
     if (!isObject(cart) || !isObject(previous)) {
       return false;
@@ -451,7 +473,7 @@
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Hooks (§4.1)
+  // Hooks (docs/connectif.md#wait-globals)
   // ---------------------------------------------------------------------------------------------
 
   const hooks = {};
@@ -463,9 +485,9 @@
     (hooks[hook] = hooks[hook] || []).push(handler);
   }
 
-  // Handlers run in registration order; each gets (data, done) and passes the (possibly
-  // replaced) data on with done(error, data). The spec does not say what an error does; this
-  // double then sends nothing and reports the error on the console.
+  // Handlers run in registration order; each gets (data, done) and passes the (possibly replaced)
+  // data on with done(error, data). docs/connectif.md does not say what an error does; this double
+  // then sends nothing and reports the error on the console.
   function runHooks(hook, data, finish) {
     const handlers = (hooks[hook] || []).slice();
     let index = 0;
@@ -492,7 +514,8 @@
   }
 
   // ---------------------------------------------------------------------------------------------
-  // The store tail calls initializeConnectif (§4.1, §4.2)
+  // The store tail calls initializeConnectif (docs/connectif.md#wait-globals,
+  // docs/connectif.md#wait-start-up-sequence)
   // ---------------------------------------------------------------------------------------------
 
   function asPatternList(value) {
@@ -503,7 +526,8 @@
   }
 
   // A stable per-visitor sampling value in [0, 100): derived from the tracker id when one is
-  // known, otherwise drawn once per page. The spec only says sampling excludes a share of visitors.
+  // known, otherwise drawn once per page. The reference only says sampling excludes a share of
+  // visitors (docs/connectif.md#request-skip-conditions).
   let pageSamplingValue = null;
   function samplingValue() {
     const tracker = storedTrackerId();
@@ -536,7 +560,8 @@
     let token;
     let startupEvents = [];
 
-    // §8.4: entries need the scheme, since they are plain prefixes of location.href.
+    // docs/connectif.md#request-skip-conditions: entries need the scheme, since they are plain
+    // prefixes of location.href.
     function isAllowedDomain() {
       const domains = asPatternList(config.allowedDomains);
       return domains.length === 0 || domains.some((prefix) => location.href.indexOf(prefix) === 0);
@@ -553,8 +578,8 @@
       });
     }
 
-    // §8.4: with trackAllByDefault a page is excluded when an excludeTracking regex matches;
-    // without it, when no includeTracking regex matches.
+    // docs/connectif.md#request-skip-conditions: with trackAllByDefault a page is excluded when an
+    // excludeTracking regex matches; without it, when no includeTracking regex matches.
     function isExcludedPage() {
       return config.trackAllByDefault
         ? matchesAny(config.excludeTracking)
@@ -584,8 +609,9 @@
           if (request.status === 0) {
             return;
           }
-          // §7: every completed response is parsed as JSON whatever its status; a non-JSON body
-          // throws here and surfaces as an uncaught page error, as with the real client.
+          // docs/connectif.md#request-response: every completed response is parsed as JSON whatever
+          // its status; a non-JSON body throws here and surfaces as an uncaught page error, as with
+          // the real client.
           const response = JSON.parse(request.responseText);
           if (isObject(response) && typeof response.trackerId === 'string' && response.trackerId) {
             storeTrackerId(response.trackerId);
@@ -600,10 +626,11 @@
       request.send(JSON.stringify(data));
     }
 
-    // §4.4.
+    // docs/connectif.md#event-send-events, docs/connectif.md#event-options.
     function send(events, options, resolve) {
       const onResponded = typeof options.onResponded === 'function' ? options.onResponded : null;
-      // Skipped and de-duplicated calls still answer, asynchronously (§4.4).
+      // Skipped and de-duplicated calls still answer, asynchronously
+      // (docs/connectif.md#event-options).
       const skip = () => {
         setTimeout(() => {
           if (onResponded) {
@@ -617,7 +644,8 @@
         return;
       }
 
-      // The given contact object is written into, not copied (§4.3): integrations must build a
+      // The given contact object is written into, not copied
+      // (docs/connectif.md#event-client-substitutions): integrations must build a
       // fresh object per call, and this double lets tests notice when they do not.
       const entityInfo = isObject(options.entityInfo) ? options.entityInfo : readEntityInfo();
       const tracker = entityInfo.trackerId || storedTrackerId() || trackerIdFromUrl();
@@ -629,7 +657,8 @@
       if (cart !== undefined && sameCart(cart, loadJson(KEY_PREVIOUS_CART))) {
         cart = undefined;
       }
-      // §4.7: nothing to say. There is no push subscription in this double, so it never changes.
+      // docs/connectif.md#dedup-request-skip: nothing to say. There is no push subscription in this
+      // double, so it never changes.
       if (cart === undefined && events.length === 0 && deepEquals(entityInfo, loadJson(KEY_PREVIOUS_ENTITY_INFO))) {
         skip();
         return;
@@ -649,8 +678,8 @@
           resolve(undefined);
           return;
         }
-        // Remembered when sent (the spec does not say whether before or after the response), so
-        // a second identical call right after the first is de-duplicated too.
+        // Remembered when sent (docs/connectif.md does not say whether before or after the
+        // response), so a second identical call right after the first is de-duplicated too.
         storeJson(KEY_PREVIOUS_ENTITY_INFO, finalData.entityInfo);
         if (finalData.cart !== undefined) {
           storeJson(KEY_PREVIOUS_CART, finalData.cart);
@@ -660,9 +689,10 @@
     }
 
     function sendEvents(events, options) {
-      // §4.3: 1.3.0 throws synchronously and sends nothing when called before initialisation.
-      // The spec says "before initialisation starts"; this double throws until initialisation
-      // has finished, the wider window, so an integration that copes with it copes with both.
+      // docs/connectif.md#wait-not-initialized-throws: 1.3.0 throws synchronously and sends nothing
+      // when called before initialisation. The reference says "before initialisation starts"; this
+      // double throws until initialisation has finished, the wider window, so an integration that
+      // copes with it copes with both.
       if (!initialized) {
         throw new Error(NOT_INITIALIZED);
       }
@@ -686,13 +716,15 @@
     }
     connectif.managed = managed;
 
-    // The asynchronous set-up the real client waits for (§4.2): the storage frame (not
-    // reproduced) and, when the store has push keys, the service-worker registration (§6).
+    // The asynchronous set-up the real client waits for (docs/connectif.md#wait-start-up-sequence):
+    // the storage frame (not reproduced) and, when the store has push keys, the service-worker
+    // registration (docs/connectif.md#worker-registration).
     function settle() {
       const swUrl = config.serviceWorkerUrl;
       const wantsPush = Boolean(config.vapidPublicKey) && Boolean(swUrl);
       if (wantsPush && 'serviceWorker' in navigator && 'PushManager' in window) {
-        // §6: registered with no options, so the scope is the worker's directory.
+        // docs/connectif.md#worker-scope: registered with no options, so the scope is the worker's
+        // directory.
         return navigator.serviceWorker.register(swUrl).then(
           () => undefined,
           (error) => {
@@ -707,13 +739,15 @@
       initialized = true;
       dispatch('connectif.managed.initialized');
       dispatch('connectif.initialized');
-      // §1.1: auto-send sends the events read at start-up, whatever was added since.
+      // docs/connectif.md#mode-tag: auto-send sends the events read at start-up, whatever was added
+      // since.
       if (config.autoSendEventsOnInit) {
         new Promise((resolve) => send(startupEvents, {}, resolve));
       }
     }
 
-    // §4.2: the token is set at once; the tags are read once, at start-up (§1.1, §2.11).
+    // docs/connectif.md#wait-start-up-sequence: the token is set at once; the tags are read once,
+    // at start-up (docs/connectif.md#lookup-start-up).
     function start() {
       token = config.token;
       adoptTrackerFromUrl();

@@ -83,7 +83,8 @@ SOURCES: tuple[Source, ...] = (
         "script-src",
         CONNECTIF_CDN,
         "the Connectif client script, loaded by the loader from "
-        "https://cdn.connectif.cloud/{region}/client-script/{store_id} (spec 5)",
+        "https://cdn.connectif.cloud/{region}/client-script/{store_id} "
+        "(docs/connectif.md#loader-url)",
     ),
     Source(
         "script-src",
@@ -94,7 +95,7 @@ SOURCES: tuple[Source, ...] = (
         "connect-src",
         CONNECTIF_HOSTS,
         "the client POSTs every request with XMLHttpRequest to the store's API host, "
-        "e.g. https://eu3-api.connectif.cloud (spec 7)",
+        "e.g. https://eu3-api.connectif.cloud (docs/connectif.md#request-endpoint)",
     ),
     Source(
         "img-src",
@@ -113,17 +114,18 @@ SOURCES: tuple[Source, ...] = (
         "worker-src",
         "'self'",
         "the Web Push service worker: the client registers your own service-worker.js, "
-        "which must be on the pages' origin (spec 6)",
+        "which must be on the pages' origin (docs/connectif.md#worker-same-origin)",
     ),
 )
 
-# The worker's own response needs this: importScripts loads Connectif's hosted worker (D6).
+# The worker's own response needs this: importScripts loads Connectif's hosted worker
+# (docs/connectif.md#worker-csp).
 WORKER_SOURCES: tuple[Source, ...] = (
     Source(
         "script-src",
         CONNECTIF_CDN,
         "on the service-worker.js response only (if it has a CSP header): importScripts loads "
-        "https://cdn.connectif.cloud/scripts/service-worker.js (D6)",
+        "https://cdn.connectif.cloud/scripts/service-worker.js (docs/connectif.md#worker-file)",
     ),
 )
 

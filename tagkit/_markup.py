@@ -1,63 +1,21 @@
-"""Fill the tag shapes of ``templates/tags.html.j2`` with escaped text.
+"""Fill the tag shapes of ``templates/tags.html.j2`` (through :mod:`tagkit._frames`) with a
+record's escaped values.
 
-Each macro of the template is rendered once per class name with a placeholder where its
-content goes; the two halves are cached as a *frame*. Rendering a page is then escaping values
-and joining strings, which keeps tagkit within reach of a hand-written template
-(``benchmarks/run.py``) while every shape stays in the template. Values are escaped exactly
-once, with the entities :func:`markupsafe.escape` uses (a test holds the two equal), so no value
-can open or close an element (docs/connectif.md#text-escaped). With ``jsonsafe``, this is the only module that
-marks text as safe by hand.
+Records from the compiled fast path carry their tag body already (``_markup``), written while
+their values were checked; every other record is written here, value by value, with the same
+frames and the same escaping. With ``jsonsafe``, this is the only module that marks text as safe
+by hand.
 """
 
 from __future__ import annotations
 
-import functools
-import re
 from decimal import Decimal
-from typing import Any
 
 from markupsafe import Markup
 
-from ._env import environment
+from ._frames import ENTITIES, SPECIAL, Frame, escape, frame, frame_of
 from ._model import Record
 from ._values import to_text
-
-# The placeholder cannot occur in a value: tagkit rejects control characters in every string.
-_HOLE = "\x00"
-_HOLE_MARKUP = Markup("\x00")
-_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
-_SPECIAL = re.compile("[&<>\"']")
-
-Frame = tuple[str, str]
-
-
-def escape(text: str) -> str:
-    """HTML-escape ``text`` exactly as :func:`markupsafe.escape` does, without a Markup object."""
-    return text.translate(_ENTITIES) if _SPECIAL.search(text) else text
-
-
-@functools.lru_cache(maxsize=1024)
-def frame(shape: str, *args: Any) -> Frame:
-    """The markup before and after the content of macro ``shape`` called with ``args``."""
-    macro = getattr(environment().get_template("tags.html.j2").module, shape)
-    before, hole, after = str(macro(*args, _HOLE_MARKUP)).partition(_HOLE)
-    if not hole or _HOLE in after:  # pragma: no cover - the template keeps one content slot
-        raise AssertionError(f"macro {shape} must place its content exactly once")
-    return before, after
-
-
-# Frames of the property and nested shapes by class, looked up once per value.
-_PROPERTY: dict[str, Frame] = {}
-_NESTED: dict[str, Frame] = {}
-
-
-def _frame_of(cache: dict[str, Frame], shape: str, cls: str) -> Frame:
-    found = cache.get(cls)
-    if found is None:
-        found = frame(shape, cls)
-        if len(cache) < 1024:  # custom contact field ids are unbounded
-            cache[cls] = found
-    return found
 
 
 def _text(value: object) -> str:
@@ -73,9 +31,13 @@ def _text(value: object) -> str:
 def _parts(record: Record, parts: list[str]) -> None:
     # The hot loop of rendering: text formatting and escaping are inlined (see _text, escape).
     # Numbers are digits and a dot only, so they skip the escaping check.
-    append, special, entities, properties = parts.append, _SPECIAL.search, _ENTITIES, _PROPERTY
+    body = record._markup
+    if body is not None:
+        parts.append(body)
+        return
+    append, special, entities = parts.append, SPECIAL.search, ENTITIES
     for cls, value in record.tag_values():
-        before, after = properties.get(cls) or _frame_of(properties, "property", cls)
+        before, after = frame_of("property", cls)
         if type(value) is str:
             if special(value):
                 value = value.translate(entities)
@@ -89,7 +51,7 @@ def _parts(record: Record, parts: list[str]) -> None:
             append(f"{before}{value}{after}")
         elif type(value) is tuple:
             if value and isinstance(value[0], Record):
-                before, after = _frame_of(_NESTED, "nested", cls)
+                before, after = frame_of("nested", cls)
                 for line in value:
                     append(before)
                     _parts(line, parts)

@@ -25,8 +25,8 @@ from types import MappingProxyType
 from typing import Any, ClassVar, TypeVar
 
 from . import vocabulary as vocab
-from .errors import Problem, ValidationError
-from ._fastpath import FastPath, compile_fast_path
+from ._fastpath import FastPath, compile_shape
+from ._frames import frame_of
 from ._values import (
     Checker,
     Invalid,
@@ -37,9 +37,13 @@ from ._values import (
     normalise_text,
     to_text,
 )
+from .errors import Problem, ValidationError
 from .vocabulary import Kind, Prop, Tag
 
 R = TypeVar("R", bound="Record")
+# Compiled shapes per model: a shop's data has a handful; input of ever new shapes is served by
+# the full rules once this many are compiled.
+_MAX_SHAPES = 64
 
 
 def join(path: str, name: str) -> str:
@@ -89,9 +93,11 @@ class Record:
     WHAT: ClassVar[str] = ""
     # Whether keys outside the table are allowed (custom contact fields).
     OPEN: ClassVar[bool] = False
-    __slots__ = ("_values",)
+    __slots__ = ("_markup", "_values")
 
     _values: dict[str, object]
+    # The tag body, when the fast path wrote it while checking the values (see _fastpath).
+    _markup: str | None
 
     def __init__(self, data: Mapping[str, object] | None = None, /, **fields: object) -> None:
         merged: dict[str, object] = {**(data or {}), **fields}
@@ -105,6 +111,7 @@ class Record:
         # Kept in emission order: the table's, then custom contact fields as given.
         ordered = {key: values[key] for key in sorted(values, key=type(self)._SORT_KEY)}
         object.__setattr__(self, "_values", ordered)
+        object.__setattr__(self, "_markup", None)
 
     @classmethod
     def from_dict(cls: type[R], data: object, *, path: str | None = None) -> R:
@@ -124,10 +131,17 @@ class Record:
         """The record for common, valid input, or None to take the full rules (_fastpath)."""
         if type(data) is not dict:
             return None
-        fast = cls.__dict__.get("_FAST_PATH") or cls._compile_fast_path()
-        values = fast(data)
-        if values is None:
+        shape = tuple(data)
+        shapes = cls._SHAPES
+        fast = shapes.get(shape)
+        if fast is None:
+            if len(shapes) >= _MAX_SHAPES:
+                return None  # an input of ever new shapes: the full rules serve it
+            fast = shapes[shape] = cls._compile_shape(shape)
+        built = fast(data)
+        if built is None:
             return None
+        values, body = built
         if cls._HAS_CHECK:
             problems: list[Problem] = []
             cls._check(values, cls.LABEL, problems)
@@ -135,16 +149,18 @@ class Record:
                 return None
         record = cls.__new__(cls)
         object.__setattr__(record, "_values", values)
+        object.__setattr__(record, "_markup", body if cls._IS_CONTENT else None)
         return record
 
     @classmethod
-    def _compile_fast_path(cls) -> FastPath:
+    def _compile_shape(cls, shape: tuple[object, ...]) -> FastPath:
         nested = [p for p in cls.PROPS if p.kind is Kind.OBJECT]
         builder = record_type(vocab.OBJECTS[nested[0].obj or ""])._fast_build if nested else None
         extra = cls._fast_extra() if cls.OPEN else None
-        fast = compile_fast_path(cls.__name__, cls.PROPS, nested=builder, extra=extra)
-        cls._FAST_PATH = fast
-        return fast
+        frames = frame_of if cls._IS_CONTENT else None
+        return compile_shape(
+            cls.__name__, cls.PROPS, shape, frames=frames, nested=builder, extra=extra
+        )
 
     @classmethod
     def _fast_extra(cls) -> Callable[[str], bool]:
@@ -175,8 +191,10 @@ class Record:
         # Derived once per model: lookups by data key, the required rows, emission order.
         cls._FIELDS = {p.data_key: (p.name, p.multiple, checker(p), p) for p in cls.PROPS}
         cls._REQUIRED = tuple(p for p in cls.PROPS if p.required)
-        cls._HAS_CHECK = cls._check.__func__ is not Record._check.__func__  # type: ignore[attr-defined] 
-        cls._FAST_PATH = None
+        cls._HAS_CHECK = cls._check.__func__ is not Record._check.__func__  # type: ignore[attr-defined]
+        cls._SHAPES = {}
+        # Custom events are never a tag's content: their fast path writes no body.
+        cls._IS_CONTENT = not any(p.kind is Kind.PAYLOAD for p in cls.PROPS)
         rank = {p.name: i for i, p in enumerate(cls.PROPS)}
         if cls.OPEN:
             last = len(rank)
@@ -190,7 +208,8 @@ class Record:
                     default = MappingProxyType({})
                 setattr(cls, prop.data_key, _Field(prop.name, default))
 
-    _FAST_PATH: ClassVar[FastPath | None] = None
+    _SHAPES: ClassVar[dict[tuple[object, ...], FastPath]] = {}
+    _IS_CONTENT: ClassVar[bool] = True
     _HAS_CHECK: ClassVar[bool] = False
     _FIELDS: ClassVar[dict[str, tuple[str, bool, Checker, Prop]]] = {}
     _REQUIRED: ClassVar[tuple[Prop, ...]] = ()
@@ -304,7 +323,7 @@ class Record:
 
     def to_js(self) -> dict[str, object]:
         """The object Connectif's client builds from this record's tag
-        (docs/connectif.md#js-shapes); arrays are always present.
+        (docs/connectif.md#event-objects); arrays are always present.
 
         Numbers stay ``Decimal``/``int`` (JSON numbers with the tag's text); dates are strings.
         """
@@ -313,7 +332,7 @@ class Record:
             value = self._values.get(prop.name)
             if value is None:
                 if prop.multiple:
-                    out[prop.js_key] = []  # docs/connectif.md#js-arrays-present
+                    out[prop.js_key] = []  # docs/connectif.md#empty-arrays-present
                 continue
             out[prop.js_key] = _js_value(prop, value)
         return out
@@ -480,7 +499,7 @@ class _Totals(Record):
 
 class Cart(_Totals):
     """The visitor's current cart; an empty cart has no lines and zero totals
-    (docs/connectif.md#cart-empty)."""
+    (docs/connectif.md#tag-cart-empty)."""
 
     PROPS = vocab.CART
     LABEL = vocab.CART_TAG.page_key
@@ -806,7 +825,7 @@ def record_type(props: tuple[Prop, ...]) -> type[Record]:
 
 def event_js(tag: Tag, record: Record | None) -> dict[str, object]:
     """One event object of ``sendEvents`` in the shape the row gives
-    (docs/connectif.md#event-shapes)."""
+    (docs/connectif.md#event-types)."""
     assert tag.event_type is not None
     out: dict[str, object] = {vocab.EVENT_TYPE_KEY: tag.event_type}
     if record is None or tag.event_shape == "bare":

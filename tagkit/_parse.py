@@ -3,9 +3,9 @@
 The rules (docs/connectif.md#lookup): containers are found by class anywhere in the page; inside
 one, a single-valued property is the *first* element with its class at any depth, a multi-valued
 one is *every* such element; the contact container looks only at direct children and uses the
-child's whole class attribute as the key; text is the element's text with both ends trimmed. What the client
-would drop or misread is not hidden: it is left out of the page, as the client leaves it out of
-the request, and reported as a :class:`~tagkit.errors.Problem`.
+child's whole class attribute as the key; text is the element's text with both ends trimmed.
+What the client would drop or misread is not hidden: it is left out of the page, as the client
+leaves it out of the request, and reported as a :class:`~tagkit.errors.Problem`.
 
 >>> result = parse_page('<div class="cn_search"><span class="search_text"> red shoe </span></div>')
 >>> result.page.search.search_text

@@ -59,7 +59,7 @@ def render_page(page: Page | Mapping[str, object], *, hidden: bool = False) -> M
 
     ``hidden=True`` hides containers with the ``hidden`` attribute instead of an inline style,
     for a Content-Security-Policy without ``'unsafe-inline'`` styles
-    (docs/connectif.md#container-hidden).
+    (docs/connectif.md#markup-hidden).
 
     >>> print(render_page({"search": "red shoe"}))
     <div class="cn_search" style="display:none"><span class="search_text">red shoe</span></div>

@@ -30,4 +30,4 @@ def sample_page() -> dict[str, Any]:
 def product(sku: str, name: str, price: str, **extra: Any) -> dict[str, Any]:
     """A product's data with its required properties, plus ``extra``."""
     required = (f"https://shop.example/p/{sku.lower()}", sku, name, price)
-    return {**dict(zip(_REQUIRED, required)), **extra}
+    return {**dict(zip(_REQUIRED, required, strict=True)), **extra}

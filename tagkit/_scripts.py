@@ -1,4 +1,5 @@
-"""The Connectif loader (spec 5, D7, D17) and the Web Push service-worker file (spec 6, D6).
+"""The Connectif loader (docs/connectif.md#loader) and the Web Push service-worker file
+(docs/connectif.md#worker-file).
 
 >>> print(render_loader("0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0", region="eu6", inline=False)[:78])
 <script async src="https://cdn.connectif.cloud/eu6/client-script/0f1e2d3c-4b5a
@@ -22,8 +23,9 @@ from .jsonsafe import script_json
 DEFAULT_WORKER_URL = "https://cdn.connectif.cloud/scripts/service-worker.js"
 WORKER_FILE_NAME = "service-worker.js"
 CLIENT_SCRIPT_URL = "https://cdn.connectif.cloud/{region}/client-script/{store_id}"
-# Spec 5: the inline loader's id, and the id of the client script it appends ("one
-# underscore after script", D17). Both are followed directly by the store id.
+# The inline loader's id (docs/connectif.md#loader-inline-script) and the id of the client
+# script it appends, with one underscore after "script" (docs/connectif.md#loader-client-script-id).
+# Both are followed directly by the store id.
 GENERIC_SCRIPT_ID = "__cn_generic_script__{store_id}"
 CLIENT_SCRIPT_ID = "__cn_client_script_{store_id}"
 
@@ -91,7 +93,7 @@ def check_worker_url(url: object, *, field: str = "worker_url") -> str:
 
 
 def client_script_url(store_id: str, region: str) -> str:
-    """Connectif's default client-script URL for a store (no query string, spec 5).
+    """Connectif's default client-script URL for a store (docs/connectif.md#loader-url).
 
     >>> client_script_url("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "eu6")
     'https://cdn.connectif.cloud/eu6/client-script/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0'
@@ -108,13 +110,14 @@ def render_loader(
     nonce: str | None = None,
     inline: bool = True,
 ) -> Markup:
-    """The loader that fetches Connectif's client script (spec 5): once per page, e.g. first
-    thing in ``<body>``.
+    """The loader that fetches Connectif's client script: once per page, e.g. first thing in
+    ``<body>`` (docs/connectif.md#loader-placement).
 
     ``region`` is required unless ``url`` replaces the CDN URL (tests, proxies); ``store_id``
     is always required, for the element ids. ``nonce`` goes on the inline script, which copies
-    it to the client script it appends (D17). ``inline=False`` emits a plain
-    ``<script async src=…>`` instead, for a CSP that allows no inline script at all.
+    it to the client script it appends (docs/connectif.md#loader-client-script-id).
+    ``inline=False`` emits a plain ``<script async src=…>`` instead, for a CSP that allows no
+    inline script at all.
 
     >>> "__cn_generic_script__0f1e2d3c" in render_loader(
     ...     "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", region="eu6")
@@ -147,7 +150,8 @@ def render_loader(
 
 
 def render_service_worker(worker_url: str = DEFAULT_WORKER_URL, *, comment: bool = True) -> str:
-    """The content of ``service-worker.js`` (spec 6, D6): one ``importScripts`` line.
+    """The content of ``service-worker.js``: one ``importScripts`` line
+    (docs/connectif.md#worker-file).
 
     Registration is Connectif's job: enter the file's public URL in the store's Web Push
     settings; no page code registers it. ``comment=False`` leaves out the first-line comment.
@@ -158,7 +162,8 @@ def render_service_worker(worker_url: str = DEFAULT_WORKER_URL, *, comment: bool
 
 
 def setup_instructions(public_url: str | None = None) -> str:
-    """What a user must configure so Connectif registers the service worker (spec 6)."""
+    """What a user must configure so Connectif registers the service worker
+    (docs/connectif.md#worker-registration)."""
     where = public_url or "https://www.your-shop.example/service-worker.js"
     return "\n".join(
         [

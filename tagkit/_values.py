@@ -2,7 +2,9 @@
 
 Each ``normalise_*`` function returns the canonical value or raises :class:`Invalid` with the
 part of the message that follows the field path ("must be ..., got ..."). The accepted forms are
-the spec's: section 2.5 (text), 2.6 (numbers, D10) and 2.7 (dates, D9, D15).
+those of docs/connectif.md#text-render-rules (text), docs/connectif.md#number-inputs and
+docs/connectif.md#number-grammar (numbers), docs/connectif.md#date-utc-z,
+docs/connectif.md#date-naive-rejected and docs/connectif.md#date-date-only (dates).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ MAX_SAFE_INTEGER = 2**53 - 1
 DECIMAL_TEXT = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 INTEGER_TEXT = re.compile(r"^[0-9]+$")
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
-# C0 controls other than tab, LF and CR (spec 2.5), and DEL.
+# C0 controls other than tab, LF and CR, and DEL (docs/connectif.md#text-render-rules).
 DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WHITESPACE = re.compile(r"\s")
@@ -114,7 +116,7 @@ def _number(value: object, example: str, *, integral: bool) -> Decimal:
             f"must be at most {MAX_SAFE_INTEGER} (the client reads numbers with JavaScript, "
             f"which loses precision above that), {_got(value)}"
         )
-    # Negative zero becomes zero (spec 2.6).
+    # Negative zero becomes zero (docs/connectif.md#number-emit).
     return number.copy_abs()
 
 
@@ -136,7 +138,7 @@ def normalise_datetime(value: object) -> datetime:
             raise Invalid(f"must be timezone-aware, got {_naive_repr(value)}")
         moment = value
     elif isinstance(value, date):
-        # D15: a date is midnight UTC.
+        # A date is midnight UTC (docs/connectif.md#date-date-only).
         moment = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
     elif isinstance(value, str):
         text = value.strip()
@@ -157,7 +159,7 @@ def normalise_datetime(value: object) -> datetime:
 
 
 def _naive_repr(value: datetime) -> str:
-    # The spec's own wording: datetime(2024, 5, 1, 10, 20).
+    # The wording of docs/connectif.md#date-naive-rejected: datetime(2024, 5, 1, 10, 20).
     fields = [value.year, value.month, value.day, value.hour, value.minute, value.second]
     while len(fields) > 3 and fields[-1] == 0:
         fields.pop()
@@ -224,7 +226,8 @@ def format_datetime(moment: datetime) -> str:
 
 
 def to_text(value: object) -> str:
-    """The tag text of a canonical value (spec 2.6, 2.7)."""
+    """The tag text of a canonical value (docs/connectif.md#number-emit,
+    docs/connectif.md#date-utc-z)."""
     if isinstance(value, str):
         return value
     if isinstance(value, bool):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -69,11 +70,54 @@ def _encode(value: object, out: list[str]) -> None:
         raise TypeError(f"cannot write {type(value).__name__} {value!r} as JSON")
 
 
+# A Decimal is written by json's C encoder as this sentinel string, then replaced by its own
+# text. NUL is a control character no validated value holds; a NUL in the input shows up as an
+# extra sentinel in the count below, and the value is then written by the plain walker.
+_SENTINEL = "\x00"
+_SENTINEL_TEXT = json.dumps(_SENTINEL)[1:-1]  # the six characters \u0000
+_DECIMAL = re.compile(
+    '"' + re.escape(_SENTINEL_TEXT) + "(-?[0-9.]+)" + re.escape(_SENTINEL_TEXT) + '"'
+)
+
+
+def _fast(value: object) -> str | None:
+    decimals = 0
+
+    def default(item: object) -> object:
+        nonlocal decimals
+        if isinstance(item, Decimal):
+            if not item.is_finite():
+                raise ValueError(f"JSON has no {item!r}")
+            decimals += 1
+            return f"{_SENTINEL}{format_decimal(item)}{_SENTINEL}"
+        if isinstance(item, Mapping):
+            return dict(item)
+        raise TypeError(f"cannot write {type(item).__name__} {item!r} as JSON")
+
+    try:
+        text = json.dumps(
+            value,
+            ensure_ascii=False,
+            separators=(",", ":"),
+            sort_keys=True,
+            allow_nan=False,
+            default=default,
+        )
+    except (TypeError, ValueError):
+        return None  # the walker gives the precise error
+    if text.count(_SENTINEL_TEXT) != 2 * decimals:
+        return None
+    return _DECIMAL.sub(r"\1", text) if decimals else text
+
+
 def dumps(value: object) -> str:
     """Compact, key-sorted JSON text with the script-breaking characters escaped."""
-    out: list[str] = []
-    _encode(value, out)
-    return "".join(out).translate(_TABLE)
+    text = _fast(value)
+    if text is None:
+        out: list[str] = []
+        _encode(value, out)
+        text = "".join(out)
+    return text.translate(_TABLE)
 
 
 def script_json(value: object) -> Markup:

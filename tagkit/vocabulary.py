@@ -2,7 +2,7 @@
 
 This table is the only place a Connectif name is written. Models, templates, the parser, the
 JSON Schema and the CLI listing are all derived from it: adding a property is one row here.
-The table mirrors ``connectif-spec.md`` section 3 and ``connectif-vocabulary.json``.
+The table mirrors docs/connectif.md#tag and ``tests/data/connectif-vocabulary.json``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ CLIENT_VERSION = "1.3.0"
 
 
 class Kind(str, Enum):
-    """The value types of the spec (section 3, "Types")."""
+    """The value types tagkit knows (docs/connectif.md#text-value-types)."""
 
     STRING = "string"
     URL = "url"
@@ -81,10 +81,10 @@ def _p(
     obj: str | None = None,
     doc: str = "",
     pattern_hint: str | None = None,
-    api: str | None | Literal[False] = None,
+    api: str | Literal[False] | None = None,
 ) -> Prop:
     # Every number Connectif reads is non-negative unless a row says otherwise
-    # (docs/connectif.md#number-non-negative).
+    # (docs/connectif.md#number-ranges).
     if kind in (Kind.DECIMAL, Kind.INTEGER) and minimum is None:
         minimum = 0
     if pattern == CATEGORY_PATTERN and pattern_hint is None:
@@ -122,7 +122,7 @@ TEXT, URL, EMAIL, DEC, INT, DATE, ENUM, OBJ, PAYLOAD = (
 CATEGORY_PATTERN = r"^/[^/]+(/[^/]+)*$"
 CATEGORY_HINT = "a path like '/Shoes/Running' (starts with '/', no empty level, no trailing '/')"
 
-# Spec 3.2. Order is the order tagkit emits: the required four first, as in the spec's shapes.
+# docs/connectif.md#tag-product. Order is the order tagkit emits: the required four first.
 PRODUCT: tuple[Prop, ...] = (
     _p("url", "productDetailUrl", URL, required=True, doc="product detail page"),
     _p("product_id", "productId", TEXT, required=True, doc="catalogue id; the same id everywhere"),
@@ -163,7 +163,8 @@ PRODUCT: tuple[Prop, ...] = (
     _p("custom_field_3", "customField3", TEXT),
 )
 
-# Spec 3.7: a cart or purchase line is a product plus its quantity and line total.
+# A cart or purchase line is a product plus its quantity and line total
+# (docs/connectif.md#tag-basket-item).
 BASKET_ITEM: tuple[Prop, ...] = (
     _p("quantity", "quantity", INT, required=True, minimum=1, doc="units on this line, >= 1"),
     _p("price", "price", DEC, required=True, doc="line total for all units"),
@@ -275,7 +276,7 @@ OBJECTS: MappingProxyType[str, tuple[Prop, ...]] = MappingProxyType(
 )
 
 Instances = Literal["first", "all", "presence"]
-# How an event carries its tag's data in sendEvents (docs/connectif.md#event-shapes):
+# How an event carries its tag's data in sendEvents (docs/connectif.md#event-types):
 # "nested" under ``event_field`` ({type, product: {...}}), "flat" beside ``type``
 # ({type, searchText}), or "bare" (just {type}).
 EventShape = Literal["nested", "flat", "bare"]
@@ -495,7 +496,8 @@ PAGE_INFO_TAGS: tuple[Tag, ...] = tuple(
     t for t in TAGS if t.body_path is not None and "." in t.body_path
 )
 
-# The client reads only the first instance of these containers (docs/connectif.md#lookup-first).
+# The client reads only the first instance of these containers
+# (docs/connectif.md#lookup-first-instance).
 FIRST_ONLY: frozenset[str] = frozenset(t.name for t in TAGS if t.instances == "first")
 
 # Keys of the request body and of one sendEvents call (docs/connectif.md#request-body).
@@ -525,7 +527,7 @@ EVENT_RANK: MappingProxyType[str, int] = MappingProxyType(
 # Every event type tagkit sends, in the client's order.
 EVENT_TYPES: tuple[str, ...] = tuple(t for t in EVENT_ORDER if t in EVENT_TAGS or t == PAGE_VISIT)
 
-# Recognised but never rendered (docs/connectif.md#lookup-recognised-only).
+# Recognised but never rendered (docs/connectif.md#tag-recognised-only).
 RECOGNISED_ONLY: frozenset[str] = frozenset({"cn_product_not_found", "cn_banner_placeholder"})
 
 

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from tagkit import render_loader
 from tagkit._csp import (
     SOURCES,
     check_nonce,
@@ -21,7 +22,6 @@ from tagkit._csp import (
 )
 from tagkit.errors import ConfigError
 from tagkit.events import render_events, search
-from tagkit import render_loader
 
 STORE = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 

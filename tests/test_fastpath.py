@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tagkit._sample import sample_page
 from tagkit import BasketItem, Cart, Contact, Product, Purchase, Record
+from tagkit._sample import sample_page
 
 from .conftest import HOSTILE
 
@@ -126,3 +126,93 @@ def test_decimal_scale_is_kept() -> None:
 def test_huge_numbers_step_aside(value: object) -> None:
     data = {"url": "https://s.example/p", "product_id": "1", "name": "n", "unit_price": value}
     assert Product._fast_build(data) is None
+
+
+# -- fuzz: generated input, fast path against the full rules ---------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tagkit import vocabulary as vocab  # noqa: E402
+from tagkit._model import record_type  # noqa: E402
+
+# A model whose numbers have fractional bounds, as a future row might: the fast path must
+# compare them exactly (0.5 is not 0, 2.25 is not 2).
+FRACTIONAL = (
+    vocab._p("weight", "weight", vocab.DEC, required=True, minimum="0.5", maximum="2.25"),
+    vocab._p("step", "step", vocab.INT, minimum="1.5"),
+    vocab._p("label", "label", vocab.TEXT),
+)
+Fractional = record_type(FRACTIONAL)
+
+TEXT = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(HOSTILE),
+    st.sampled_from(["", " ", " x ", "\t", "a\nb", "\u00a0x", "\ufeff", "x\r"]),
+)
+NUMBER_TEXT = st.one_of(
+    st.from_regex(r"\A-?[0-9]{1,17}(\.[0-9]{0,4})?\Z"),
+    st.sampled_from(["0.5", "0.49", "2.25", "2.26", "1.5", "2", "1", "1e3", "1,5", " 7 "]),
+)
+SCALAR = st.one_of(
+    TEXT,
+    NUMBER_TEXT,
+    st.integers(min_value=-5, max_value=2**54),
+    st.decimals(allow_nan=True, places=3),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.none(),
+)
+
+
+def _value(prop: vocab.Prop) -> st.SearchStrategy[Any]:
+    if prop.kind is vocab.Kind.URL:
+        good = st.sampled_from(["https://s.example/p", "http://s.example", "HTTPS://s.example/"])
+        return st.one_of(good, SCALAR)
+    if prop.kind is vocab.Kind.ENUM:
+        return st.one_of(
+            st.sampled_from([*prop.choices, *(c.upper() for c in prop.choices)]), SCALAR
+        )
+    if prop.kind is vocab.Kind.EMAIL:
+        return st.one_of(st.sampled_from(["a@b.example", "a@b@c", "@x"]), SCALAR)
+    if prop.multiple:
+        return st.one_of(
+            st.lists(st.one_of(TEXT, st.sampled_from(["/A", "/A/B", "A"])), max_size=3), SCALAR
+        )
+    return SCALAR
+
+
+def _records(props: tuple[vocab.Prop, ...]) -> st.SearchStrategy[dict[str, Any]]:
+    rows = [p for p in props if p.kind is not vocab.Kind.OBJECT]
+    return st.fixed_dictionaries(
+        {p.data_key: _value(p) for p in rows if p.required},
+        optional={p.data_key: _value(p) for p in rows if not p.required},
+    )
+
+
+@pytest.mark.parametrize(
+    "model", [Product, BasketItem, Contact, Fractional], ids=lambda m: m.__name__
+)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fuzz_fast_path_never_disagrees_with_the_full_rules(model: type[Record], data: Any) -> None:
+    raw = data.draw(_records(model.PROPS))
+    fast = model._fast_build(raw)
+    problems: list[Any] = []
+    model._collect(raw, model.LABEL, problems)
+    if fast is None:
+        return  # stepping aside is always allowed
+    assert not problems, f"the fast path accepted what the full rules reject: {problems}"
+    slow = full_rules(model, raw)
+    assert slow is not None
+    assert list(fast.values.items()) == list(slow.values.items())
+    assert [type(v) for v in fast.values.values()] == [type(v) for v in slow.values.values()]
+
+
+def test_fractional_bounds_are_exact() -> None:
+    assert Fractional._fast_build({"weight": "0.5"}) is not None
+    assert Fractional._fast_build({"weight": "0.49"}) is None
+    assert Fractional._fast_build({"weight": "2.25", "step": 2}) is not None
+    assert Fractional._fast_build({"weight": "1", "step": 1}) is None
+    with pytest.raises(Exception, match=r"must be between 0\.5 and 2\.25"):
+        Fractional.from_dict({"weight": "0.49"})

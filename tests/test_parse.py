@@ -1,4 +1,5 @@
-"""Reading tags back follows the client's lookup rules (spec 2.3-2.10, 8)."""
+"""Reading tags back follows the client's lookup rules (docs/connectif.md#lookup,
+docs/connectif.md#drop)."""
 
 from __future__ import annotations
 

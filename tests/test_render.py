@@ -10,9 +10,9 @@ from bs4 import BeautifulSoup
 
 from tagkit import Page, ValidationError, parse_page, render_page, render_tag
 from tagkit import vocabulary as vocab
-from tagkit._sample import sample_page
 from tagkit._model import record_type
 from tagkit._parse import parse_records
+from tagkit._sample import sample_page
 
 from .conftest import HOSTILE
 
@@ -167,7 +167,9 @@ def test_a_list_in_a_contact_cannot_become_a_tag() -> None:
 
 
 def test_markers_take_no_data() -> None:
-    with pytest.raises(ValidationError, match=r"login must be true or false \(a marker carries no data\)"):
+    with pytest.raises(
+        ValidationError, match=r"login must be true or false \(a marker carries no data\)"
+    ):
         render_tag("login", {"email": "x@y.z"})
 
 

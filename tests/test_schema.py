@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from tagkit import json_schema
 from tagkit import vocabulary as vocab
 from tagkit._sample import sample_page
-from tagkit import json_schema
 
 
 def _check(schema: dict[str, Any], value: Any, path: str = "$") -> None:

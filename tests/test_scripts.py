@@ -1,4 +1,5 @@
-"""The loader (spec 5, D7, D17) and the service-worker file (spec 6, D6)."""
+"""The loader (docs/connectif.md#loader) and the service-worker file
+(docs/connectif.md#worker-file)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from tagkit.errors import ConfigError
 from tagkit._scripts import (
     DEFAULT_WORKER_URL,
     check_store_id,
@@ -22,6 +22,7 @@ from tagkit._scripts import (
     render_service_worker,
     setup_instructions,
 )
+from tagkit.errors import ConfigError
 
 NODE = shutil.which("node")
 needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")

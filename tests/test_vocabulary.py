@@ -1,4 +1,4 @@
-"""The vocabulary table agrees with the spec's machine-readable twin.
+"""The vocabulary table agrees with the machine-readable twin of docs/connectif.md.
 
 The twin is kept in the repository as ``tests/data/connectif-vocabulary.json`` (shipped in the
 sdist), so the parity checks always run. When the shared original sits beside the checkout

@@ -98,7 +98,8 @@ class ConnectifPage:
         self._client_scripts: list[str] = []
         self._acknowledged = 0
         self.tracker_id = secrets.token_hex(12)
-        """The tracker id the fake Connectif answers with (24 hex characters, spec §7)."""
+        """The tracker id the fake Connectif answers with (24 hex characters,
+        docs/connectif.md#request-response)."""
         context.route("**/*", self._handle)
         self.page: Page = context.new_page()
         self.page.on("pageerror", self._on_page_error)
@@ -156,7 +157,8 @@ class ConnectifPage:
         """Call ``connectif.managed.sendEvents(events, options)`` in the page and await it.
 
         ``events`` and ``options`` must be JSON-like (no ``onResponded`` callback). A call the
-        client rejects (e.g. before initialisation, spec §4.3) raises Playwright's ``Error``.
+        client rejects (e.g. before initialisation,
+        docs/connectif.md#wait-not-initialized-throws) raises Playwright's ``Error``.
         """
         self.page.evaluate(
             "([events, options]) => window.connectif.managed.sendEvents(events, options)",
@@ -229,7 +231,8 @@ class ConnectifPage:
             self.page.wait_for_timeout(min(_POLL_MS, remaining_ms))
 
     def wait_for_initialized(self, timeout: float = 5.0) -> None:
-        """Wait for ``connectif.managed.initialized`` on ``document`` (spec §4.2)."""
+        """Wait for ``connectif.managed.initialized`` on ``document``
+        (docs/connectif.md#wait-lifecycle-events)."""
         from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
         try:
@@ -287,13 +290,14 @@ class ConnectifPage:
                 "  hint: the client loaded but sent nothing. Tag-only pages need auto_send=True; "
                 "a config may skip the page (webTrackingEnabled, allowedDomains, "
                 "excludeTracking, samplingTrackingPercent); sendEvents throws before "
-                "initialisation (spec §4.3)."
+                "initialisation (docs/connectif.md#wait-not-initialized-throws)."
             )
         return "\n".join(lines)
 
     def _responses_handled(self) -> bool:
-        # Counted per document by the page probe (spec §7: the client posts with
-        # XMLHttpRequest); a client using anything else is simply not waited for.
+        # Counted per document by the page probe (the client posts with XMLHttpRequest,
+        # docs/connectif.md#request-endpoint); a client using anything else is simply not
+        # waited for.
         from playwright.sync_api import Error as PlaywrightError
 
         try:
@@ -355,7 +359,8 @@ class ConnectifPage:
 
     def _answer_notification(self, route: Route) -> None:
         request = route.request
-        # spec §7: a simple CORS request without credentials, so "*" is enough.
+        # A simple CORS request without credentials, so "*" is enough
+        # (docs/connectif.md#request-cors).
         cors = {"Access-Control-Allow-Origin": "*"}
         if request.method == "OPTIONS":
             # Connectif's client sends no preflight; answer one anyway so a client that does is
@@ -439,9 +444,10 @@ class ConnectifHarness:
     ) -> ConnectifPage:
         """Serve ``html`` (markup, or a ``Path`` to read) at ``url`` and open it.
 
-        - ``auto_send``: the store's ``autoSendEventsOnInit`` (spec §1.1).
+        - ``auto_send``: the store's ``autoSendEventsOnInit`` (docs/connectif.md#mode-tag).
         - ``profile``: ``"1.3.0"`` or ``"newer"`` (adds ``isInitialized()``); double only.
-        - ``config``: store-configuration keys laid over the harness defaults (spec §7), e.g.
+        - ``config``: store-configuration keys laid over the harness defaults
+          (docs/connectif.md#request-store-config), e.g.
           ``{"allowedDomains": ["https://shop.example/"]}``.
         - ``routes``: extra responses, ``{url: (body, content_type)}``, e.g. the page's own JS.
 

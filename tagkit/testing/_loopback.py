@@ -12,8 +12,9 @@ from typing import Any
 
 
 class _Handler(SimpleHTTPRequestHandler):
-    # Browsers refuse a service worker served with a non-JavaScript type (spec §6), so the
-    # types must not depend on the machine's mimetypes database.
+    # Browsers refuse a service worker served with a non-JavaScript type
+    # (docs/connectif.md#worker-mime-type), so the types must not depend on the machine's
+    # mimetypes database.
     extensions_map = {  # noqa: RUF012 - the base class declares it as a plain class attribute
         "": "application/octet-stream",
         ".html": "text/html; charset=utf-8",
@@ -26,7 +27,8 @@ class _Handler(SimpleHTTPRequestHandler):
     }
 
     def end_headers(self) -> None:
-        # spec §6: workers must be revalidated, and so must every test page.
+        # Workers must be revalidated (docs/connectif.md#worker-caching), and so must every
+        # test page.
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 

@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 from .. import vocabulary as vocab
 
-# spec §7: POST {baseUrl}integration-type/system/scrippet-notification/{storeId}
+# POST {baseUrl}integration-type/system/scrippet-notification/{storeId}
+# (docs/connectif.md#request-endpoint)
 _NOTIFICATION_PATH = re.compile(
     r"^/integration-type/system/scrippet-notification/(?P<store>[^/]+)$"
 )
@@ -30,7 +31,8 @@ def notification_store_id(url: str) -> str | None:
 
 @dataclass(frozen=True)
 class Notification:
-    """One request the client sent to Connectif, with its JSON body decoded (spec §7).
+    """One request the client sent to Connectif, with its JSON body decoded
+    (docs/connectif.md#request-body).
 
     >>> n = Notification(
     ...     url="https://eu1-api.connectif.cloud/integration-type/system/scrippet-notification/s1",
@@ -80,12 +82,12 @@ class Notification:
     @property
     def entity_info(self) -> dict[str, Any]:
         """The contact object (``{}`` when the body has none)."""
-        return _object(self.body.get(vocab.CONTACT_TAG.body_path))
+        return _object(self.body.get(vocab.CONTACT_TAG.body_path or ""))
 
     @property
     def cart(self) -> dict[str, Any] | None:
-        """The cart, or ``None`` when the request carries no cart (spec §4.7)."""
-        cart = self.body.get(vocab.CART_TAG.body_path)
+        """The cart, or ``None`` when the request carries no cart (docs/connectif.md#dedup-cart)."""
+        cart = self.body.get(vocab.CART_TAG.body_path or "")
         return cast("dict[str, Any]", cart) if isinstance(cart, dict) else None
 
     @property

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-# spec §5: https://cdn.connectif.cloud/{region}/client-script/{store_id}
+# docs/connectif.md#loader-url: https://cdn.connectif.cloud/{region}/client-script/{store_id}
 CLIENT_SCRIPT_URL = re.compile(
     r"^https://cdn\.connectif\.cloud/(?P<region>[^/?#]+)/client-script/(?P<store_id>[^/?#]+)"
 )
@@ -36,7 +36,8 @@ class ClientScriptRequest:
 
     @property
     def base_url(self) -> str:
-        """The API base URL for this region, in the form the store config uses (spec §7)."""
+        """The API base URL for this region, in the form the store config uses
+        (docs/connectif.md#request-endpoint)."""
         return f"https://{self.region}-api.connectif.cloud:443/"
 
 
@@ -44,8 +45,9 @@ def harness_overrides(auto_send: bool, config: Mapping[str, object] | None) -> d
     """The store-config keys the harness controls, then the test's own ``config`` on top.
 
     These apply to the double and to a real client file alike: tracking on for every page of
-    the fake origin (spec §7 "Test defaults"), auto-send per the test, no push keys and no
-    cross-domain storage frame (its URL would be blocked and start-up would never settle).
+    the fake origin (docs/connectif.md#request-test-double), auto-send per the test, no push
+    keys and no cross-domain storage frame (its URL would be blocked and start-up would never
+    settle).
 
     >>> harness_overrides(False, {"allowedDomains": ["https://shop.example/"]})["allowedDomains"]
     ['https://shop.example/']
@@ -120,7 +122,7 @@ def real_client_script(client_source: str, fallback_configuration: Mapping[str, 
 
     A file saved from the CDN ends with its own store tail; a bare generic client does not, and
     then nothing would call ``initializeConnectif``. ``connectif.managed`` exists exactly when
-    it was called (spec §4.1), so the appended tail checks that.
+    it was called (docs/connectif.md#wait-globals), so the appended tail checks that.
     """
     return (
         f"{client_source.rstrip()}\n"
@@ -193,8 +195,8 @@ _CONFIG_OVERRIDE = """
 
 
 def page_probe_script() -> str:
-    """Init script recording Connectif's lifecycle events (spec §4.2) and counting the
-    notification requests the page started and finished handling."""
+    """Init script recording Connectif's lifecycle events (docs/connectif.md#wait-lifecycle-events)
+    and counting the notification requests the page started and finished handling."""
     names = [
         "connectif.loaded",
         "connectif.managed.initialized",
@@ -208,7 +210,8 @@ def config_override_script(overrides: Mapping[str, object]) -> str:
     """Init script making a real client's own store tail use the harness's settings.
 
     The tail of a CDN response is ``window.connectifConfiguration = {...};
-    window.initializeConnectif(window.connectifConfiguration);`` (spec §7). Accessors installed
+    window.initializeConnectif(window.connectifConfiguration);``
+    (docs/connectif.md#request-store-config). Accessors installed
     before any page script merge ``overrides`` into the object assigned to
     ``connectifConfiguration`` and into the argument of whatever function is assigned to
     ``initializeConnectif``. Either trap alone is enough, so the override holds whether the

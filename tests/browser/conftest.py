@@ -2,8 +2,8 @@
 
 The fixtures (``connectif``, ``tagkit_browser``) come from tagkit's pytest plugin, which the
 ``pytest11`` entry point loads once tagkit is installed. The markup here is written by hand from
-the spec, never produced by tagkit's renderer, so these tests check the double and the harness on
-their own.
+docs/connectif.md, never produced by tagkit's renderer, so these tests check the double and the
+harness on their own.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ NOTIFICATION_URL = (
     "0f8fad5b-d9cb-469f-a165-70867728950e"
 )
 
-# A loader with the behaviour of spec §5: append the client script once the body exists.
+# A loader with the behaviour of docs/connectif.md#loader: append the client script once the body
+# exists.
 LOADER = """<script async id="__cn_generic_script__0f8fad5b-d9cb-469f-a165-70867728950e">
 (function () {
   function append() {
@@ -36,7 +37,8 @@ LOADER = """<script async id="__cn_generic_script__0f8fad5b-d9cb-469f-a165-70867
 })();
 </script>"""
 
-# The spec §3.4 example product, as the children of a product container.
+# The example product of docs/connectif.md#tag-product-events, as the children of a product
+# container.
 RED_SHOE = (
     '<span class="url">https://shop.example/p/red-shoe</span>'
     '<span class="product_id">SKU-77</span>'
@@ -46,7 +48,8 @@ RED_SHOE = (
 
 
 def page(body: str, *, head: str = "", title: str = "Test page") -> str:
-    """A minimal document: ``head``, then the loader first in ``<body>`` (D7), then ``body``."""
+    """A minimal document: ``head``, then the loader first in ``<body>``
+    (docs/connectif.md#loader-placement), then ``body``."""
     return (
         "<!doctype html><html><head><meta charset=utf-8>"
         f"<title>{title}</title>{head}</head><body>{LOADER}{body}</body></html>"

@@ -1,4 +1,4 @@
-"""The Connectif client rules, checked against the client the harness serves (spec §2-§4, §7, §8).
+"""The Connectif client rules of docs/connectif.md, checked against the client the harness serves.
 
 By default that is tagkit's double; with ``--connectif-client FILE`` the same tests run against a
 real client file (tests of the double's own profiles are then skipped).
@@ -32,7 +32,7 @@ def first_request_events(connectif: ConnectifHarness, body: str) -> list[dict[st
     return request.events
 
 
-# --- globals, lifecycle and the request (§4.1, §4.2, §7) ------------------------------------------
+# --- globals, lifecycle and the request (docs/connectif.md#wait, docs/connectif.md#request) -------
 
 
 def test_1_3_0_globals_and_lifecycle_events(connectif: ConnectifHarness) -> None:
@@ -61,7 +61,8 @@ def test_request_url_headers_and_body_shape(connectif: ConnectifHarness) -> None
     assert request.url == NOTIFICATION_URL
     assert request.store_id == STORE_ID
     assert request.content_type.startswith("text/plain")
-    # No contact, no cart and no push subscription: those keys are absent, not null (§7).
+    # No contact, no cart and no push subscription: those keys are absent, not null
+    # (docs/connectif.md#request-absent-keys).
     assert set(request.body) == {
         "entityInfo",
         "events",
@@ -89,7 +90,8 @@ def test_request_url_headers_and_body_shape(connectif: ConnectifHarness) -> None
     assert info["url"] == "https%3A%2F%2Fshop.example%2F"
     assert info["referer"] == ""
     assert info["device"] == "desktop"
-    # The tracker id of the response is stored for later requests (§7).
+    # The tracker id of the response is stored for later requests
+    # (docs/connectif.md#request-response).
     stored = shop.evaluate("() => JSON.parse(localStorage.getItem('cn_tracker'))")
     assert stored == {"id": shop.tracker_id}
     shop.assert_no_errors()
@@ -107,7 +109,7 @@ def test_auto_send_off_sends_nothing_but_tags_stay_readable(connectif: Connectif
     assert [event["type"] for event in events] == ["product-visited", "page-visit"]
 
 
-# --- reading tags (§2) ----------------------------------------------------------------------------
+# --- reading tags (docs/connectif.md#lookup, docs/connectif.md#text) ------------------------------
 
 
 def test_first_match_at_any_depth_wins_for_single_values(connectif: ConnectifHarness) -> None:
@@ -151,7 +153,7 @@ def test_multi_valued_properties_take_every_match_and_drop_empty_ones(
     assert with_lists["categories"] == ["/Shoes", "/Shoes/Running"]
     assert with_lists["tags"] == ["summer"]
     assert with_lists["relatedExternalProductIds"] == ["SKU-78", "SKU-79"]
-    # D16: the three arrays are always there.
+    # The three arrays are always there (docs/connectif.md#empty-arrays-present).
     assert without_lists["categories"] == []
     assert without_lists["tags"] == []
     assert without_lists["relatedExternalProductIds"] == []
@@ -160,7 +162,8 @@ def test_multi_valued_properties_take_every_match_and_drop_empty_ones(
 def test_text_is_inner_text_so_css_applies_to_rendered_elements(
     connectif: ConnectifHarness,
 ) -> None:
-    # §2.5: a rendered element is read through CSS; a hidden one is read as written (trimmed).
+    # docs/connectif.md#text-rendered-css: a rendered element is read through CSS; a hidden one is
+    # read as written (trimmed).
     events = first_request_events(
         connectif,
         '<div class="cn_product_visited">'
@@ -180,7 +183,7 @@ def test_text_is_inner_text_so_css_applies_to_rendered_elements(
     assert events[1]["product"]["name"] == "Red   shoe"
 
 
-# --- product object (§3.2, §4.6) ------------------------------------------------------------------
+# --- product object (docs/connectif.md#tag-product, docs/connectif.md#event-objects) --------------
 
 
 def test_product_properties_use_the_renamed_js_keys(connectif: ConnectifHarness) -> None:
@@ -236,7 +239,8 @@ def test_product_properties_use_the_renamed_js_keys(connectif: ConnectifHarness)
             "unitPriceWithoutVAT": 41.24,
             "discountedAmount": 10,
             "discountedPercentage": 16.69,
-            # §3.12: published_at is not read by client 1.3.0, so there is no publishedAt.
+            # docs/connectif.md#key-not-read: published_at is not read by client 1.3.0, so there is
+            # no publishedAt.
             "customField1": "vegan",
             "customField2": "made in EU",
             "customField3": "42",
@@ -266,13 +270,15 @@ def test_numbers_are_read_like_parse_float_and_parse_int(connectif: ConnectifHar
     assert product["discountedPercentage"] == 10
     assert product["priority"] == 2
     assert product["reviewCount"] == 12
-    # §8.2: an optional number that does not parse is silently absent.
+    # docs/connectif.md#drop-optional-number: an optional number that does not parse is silently
+    # absent.
     assert "unitPriceOriginal" not in product
     assert "rating" not in product
 
 
 def test_product_is_dropped_unless_name_url_id_and_price(connectif: ConnectifHarness) -> None:
-    # Every cn_product_visited instance is read (§2.10), so one page holds every case.
+    # Every cn_product_visited instance is read (docs/connectif.md#lookup-every-instance), so one
+    # page holds every case.
     events = first_request_events(
         connectif,
         '<div class="cn_product_visited" style="display:none">'
@@ -301,7 +307,9 @@ def test_product_is_dropped_unless_name_url_id_and_price(connectif: ConnectifHar
     assert kept == ["KEPT"]
 
 
-# --- cn_client_info (§2.9, §3.1, §8.3) ------------------------------------------------------------
+# --- cn_client_info (docs/connectif.md#contact-block) ---------------------------------------------
+# docs/connectif.md#lookup-client-info-direct-children,
+# docs/connectif.md#lookup-client-info-class-key
 
 
 def test_client_info_reads_direct_children_with_renamed_system_keys(
@@ -335,7 +343,7 @@ def test_client_info_reads_direct_children_with_renamed_system_keys(
         "_emailStatus": "active",
         "loyalty_tier": "gold",
         "_mobilePhone": "+34600000000",
-        # §4.4: cut to 24 characters.
+        # Cut to 24 characters (docs/connectif.md#contact-tracker-id).
         "trackerId": "0123456789abcdef01234567",
         # A wrapper hides what is inside it; with a class of its own it becomes one more key.
         "wrapper": "Hidden",
@@ -356,7 +364,8 @@ def test_client_info_child_with_several_classes_keys_on_the_whole_class_string(
     assert request.entity_info == {"primary_key highlighted": "ana@shop.example"}
 
 
-# --- instances and order (§2.10, §4.5) ------------------------------------------------------------
+# --- instances and order (docs/connectif.md#lookup-first-instance) --------------------------------
+# docs/connectif.md#lookup-every-instance, docs/connectif.md#event-order
 
 
 def test_first_instance_only_for_contact_cart_search_newsletter(
@@ -423,7 +432,8 @@ def test_every_instance_for_products_and_presence_for_login_register(
 def test_events_follow_the_auto_collect_order_with_page_visit_last(
     connectif: ConnectifHarness,
 ) -> None:
-    # Written in the reverse of §4.5's order: the client's order wins over the document's.
+    # Written in the reverse of the order of docs/connectif.md#event-order: the client's order
+    # wins over the document's.
     events = first_request_events(
         connectif,
         '<div class="cn_purchase" style="display:none"><span class="purchase_id">o-1</span>'
@@ -461,7 +471,8 @@ def test_search_needs_text_and_newsletter_is_sent_even_without_email(
     assert events == [{"type": "newsletter-subscribe"}, {"type": "page-visit"}]
 
 
-# --- cart and purchase (§3.6-§3.8, D2) ------------------------------------------------------------
+# --- cart and purchase (docs/connectif.md#tag-cart, docs/connectif.md#tag-purchase) ---------------
+# docs/connectif.md#tag-cart-empty, docs/connectif.md#drop-cart
 
 
 def test_empty_cart_is_sent(connectif: ConnectifHarness) -> None:
@@ -484,7 +495,8 @@ def test_cart_lines_are_products_with_quantity_and_line_price(connectif: Connect
             '<span class="cart_recovery_url">https://shop.example/cart/recover/c-5521</span>'
             '<div class="product_basket_item"><span class="quantity">2</span>'
             f'<span class="price">99.80</span>{RED_SHOE}</div>'
-            # A line without quantity and price is kept without them (§8.2).
+            # A line without quantity and price is kept without them
+            # (docs/connectif.md#drop-basket-line-keys).
             '<div class="product_basket_item">'
             '<span class="url">https://shop.example/p/sock</span><span class="product_id">SKU-1</span>'
             '<span class="name">Sock</span><span class="unit_price">3</span></div>'
@@ -500,7 +512,8 @@ def test_cart_lines_are_products_with_quantity_and_line_price(connectif: Connect
         "cartId": "c-5521",
         "totalQuantity": 3,
         "totalPrice": 102.8,
-        # §3.12: cart_recovery_url is not read by client 1.3.0, so there is no cartRecoveryUrl.
+        # docs/connectif.md#key-not-read: cart_recovery_url is not read by client 1.3.0, so there is
+        # no cartRecoveryUrl.
         "products": [
             {
                 "productDetailUrl": "https://shop.example/p/red-shoe",
@@ -548,7 +561,8 @@ def test_cart_is_dropped_unless_id_and_totals(connectif: ConnectifHarness) -> No
     [valid] = shop.wait_for_requests(1)
     assert valid.cart == {"cartId": "c-1", "totalQuantity": 1, "totalPrice": 5, "products": []}
 
-    # Each sendEvents call re-reads cn_cart (§2.11); an event forces a request each time.
+    # Each sendEvents call re-reads cn_cart (docs/connectif.md#lookup-reread); an event forces a
+    # request each time.
     for count, children in enumerate(INVALID_CARTS.values(), start=2):
         shop.evaluate(
             "(children) => { document.querySelector('.cn_cart').innerHTML = children; }", children
@@ -607,7 +621,8 @@ def test_purchase_object_without_the_properties_client_1_3_0_does_not_read(
     ]
 
 
-# --- page information and banners (§3.11, §3.13, §7) ----------------------------------------------
+# --- page information and banners (docs/connectif.md#page-info) -----------------------------------
+# docs/connectif.md#tag-recognised-only, docs/connectif.md#request-body
 
 
 def test_page_info_limits(connectif: ConnectifHarness) -> None:
@@ -650,7 +665,7 @@ def test_banner_placeholders_are_the_non_empty_ids(connectif: ConnectifHarness) 
     assert request.body["bannerPlaceholders"] == ["home-top", "footer"]
 
 
-# --- sendEvents (§4.4, §4.7) ----------------------------------------------------------------------
+# --- sendEvents (docs/connectif.md#event-send-events, docs/connectif.md#dedup) --------------------
 
 CART_ONE_LINE = (
     '<div class="cn_cart" style="display:none"><span class="cart_id">c-1</span>'
@@ -668,7 +683,7 @@ def test_late_event_tags_are_ignored_but_cart_and_contact_are_reread(
     assert first.cart is not None
     assert first.cart["totalQuantity"] == 1
 
-    # The AJAX-cart recipe of §2.11: replace cn_cart, then sendEvents([]).
+    # The AJAX-cart recipe of docs/connectif.md#lookup-reread: replace cn_cart, then sendEvents([]).
     shop.evaluate(
         """() => {
           document.querySelector('.cn_cart').outerHTML =
@@ -687,7 +702,7 @@ def test_late_event_tags_are_ignored_but_cart_and_contact_are_reread(
     assert second.events == []
     assert second.cart == {"cartId": "c-1", "totalQuantity": 0, "totalPrice": 0, "products": []}
     assert second.entity_info == {"primaryKey": "ana@shop.example", "trackerId": shop.tracker_id}
-    # An explicit getAllEventsAsync() does read the late tag (§1.1).
+    # An explicit getAllEventsAsync() does read the late tag (docs/connectif.md#lookup-start-up).
     late = shop.evaluate("() => connectif.managed.getAllEventsAsync()")
     assert [event["type"] for event in late] == ["product-visited", "page-visit"]
 
@@ -705,7 +720,7 @@ def test_unchanged_cart_is_not_resent_and_an_identical_call_is_skipped(
     assert second.cart is None
     assert second.entity_info == {"trackerId": shop.tracker_id}
 
-    # Same contact, same cart, no events: nothing to say (§4.7).
+    # Same contact, same cart, no events: nothing to say (docs/connectif.md#dedup-request-skip).
     shop.send_events([])
     shop.assert_no_more_requests(wait=0.2)
 
@@ -752,7 +767,8 @@ def test_options_replace_the_dom_and_the_given_contact_gets_the_tracker(
     assert second.entity_info == {"primaryKey": "bob@shop.example", "trackerId": shop.tracker_id}
     assert second.cart == {"cartId": "js-cart", "totalQuantity": 1, "totalPrice": 5, "products": []}
     assert second.events == [{"type": "login"}]
-    # §4.3: the client writes the tracker into the object it was given.
+    # docs/connectif.md#event-client-substitutions: the client writes the tracker into the object it
+    # was given.
     assert given == {
         "result": True,
         "entityInfo": {"primaryKey": "bob@shop.example", "trackerId": shop.tracker_id},
@@ -800,7 +816,8 @@ def test_before_send_data_hook_sees_the_data_and_can_change_it(
     assert request.events == [{"type": "login"}, {"type": "search", "searchText": "added by hook"}]
 
 
-# --- initialisation (§4.3, D12) -------------------------------------------------------------------
+# --- initialisation (docs/connectif.md#wait-readiness) --------------------------------------------
+# docs/connectif.md#wait-not-initialized-throws
 
 CALL_WHILE_LOADING = f"""<script src="{CLIENT_SCRIPT_URL}"></script>
 <script>
@@ -819,7 +836,8 @@ CALL_WHILE_LOADING = f"""<script src="{CLIENT_SCRIPT_URL}"></script>
 
 def test_1_3_0_throws_when_called_before_initialisation(connectif: ConnectifHarness) -> None:
     # Synchronous client script in <head>: connectif.managed exists, initialisation waits for
-    # DOMContentLoaded, so the call lands in the window of §4.3.
+    # DOMContentLoaded, so the call lands in the window of
+    # docs/connectif.md#wait-not-initialized-throws.
     shop = connectif.open(
         "<!doctype html><html><head><title>t</title>"
         + CALL_WHILE_LOADING
@@ -856,7 +874,7 @@ def test_newer_profile_exposes_is_initialized(double: ConnectifHarness) -> None:
     shop.assert_no_more_requests(wait=0.2)
 
 
-# §4.3 / D12, written by hand from the spec: the readiness logic integrations use.
+# The readiness logic integrations use, written by hand from docs/connectif.md#wait-readiness.
 SEND_WHEN_READY = """<script>
 function sendWhenReady(events) {
   var sent = false;
@@ -911,7 +929,7 @@ def test_ready_check_sends_exactly_once(
     shop.assert_no_errors()
 
 
-# --- request skips (§8.4) -------------------------------------------------------------------------
+# --- request skips (docs/connectif.md#request-skip-conditions) ------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -946,7 +964,8 @@ def test_store_rules_skip_the_request(
           return {resolvedToUndefined: result === undefined, responded};
         }"""
     )
-    # onResponded is called whether the request was sent or skipped (§4.4).
+    # onResponded is called whether the request was sent or skipped
+    # (docs/connectif.md#event-options).
     assert outcome == {"resolvedToUndefined": True, "responded": True}
     if sent:
         shop.wait_for_requests(1)

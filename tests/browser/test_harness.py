@@ -191,7 +191,7 @@ def test_real_client_file_without_a_store_tail_gets_one(
         assert shop.evaluate("() => connectif.managed !== undefined") is True
 
 
-# --- loopback server and service worker (§6) ------------------------------------------------------
+# --- loopback server and service worker (docs/connectif.md#worker) --------------------------------
 
 
 def test_loopback_server_serves_javascript_and_stops(tmp_path: Path) -> None:
@@ -216,7 +216,7 @@ def test_service_worker_with_import_scripts_is_registered_and_activated(
 ) -> None:
     (tmp_path / "index.html").write_text(page("<h1>Shop</h1>"), encoding="utf-8")
     (tmp_path / "scripts").mkdir()
-    # Stands in for Connectif's hosted worker (D6), served locally.
+    # Stands in for Connectif's hosted worker (docs/connectif.md#worker-file), served locally.
     (tmp_path / "scripts" / "service-worker.js").write_text(
         textwrap.dedent(
             """\
@@ -236,7 +236,8 @@ def test_service_worker_with_import_scripts_is_registered_and_activated(
                 "serviceWorkerUrl": base_url + "/service-worker.js",
             },
         )
-        # The client registers the worker during initialisation (§6), then auto-sends.
+        # The client registers the worker during initialisation
+        # (docs/connectif.md#worker-registration), then auto-sends.
         shop.wait_for_requests(1)
         assert shop.evaluate(WAIT_FOR_ACTIVE_WORKER) == {
             "state": "activated",
