@@ -47,3 +47,6 @@ class ValidationError(TagkitError, ValueError):
 
 class ConfigError(TagkitError, ValueError):
     """A setting (store id, region, URL, option) that tagkit cannot use."""
+
+
+__all__ = ["ConfigError", "Problem", "TagkitError", "ValidationError"]

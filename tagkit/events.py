@@ -7,7 +7,7 @@ Build events with the helpers (:func:`product_visited`, :func:`search`, :func:`l
 >>> '{"events":[{"searchText":"red shoe","type":"search"},{"type":"page-visit"}]' in html
 True
 
-The script waits for Connectif's client (docs/connectif.md#wait-ready), sends exactly once even
+The script waits for Connectif's client (docs/connectif.md#wait-readiness), sends exactly once even
 when the same rendered script is included twice, and builds fresh payload objects for every call
 (the client writes ``trackerId`` into ``entityInfo``). Every value reaches the script through
 :mod:`tagkit.jsonsafe`. ``inline=False`` writes a JSON island instead, sent by the shipped
@@ -49,7 +49,7 @@ class Event:
     """One browsing event of a ``sendEvents`` call: its Connectif ``type`` and its model.
 
     Build it with the helpers below or :func:`event`; ``to_js()`` is the object the client
-    builds from the matching tag (docs/connectif.md#event-shapes).
+    builds from the matching tag (docs/connectif.md#event-types).
     """
 
     type: str
@@ -236,7 +236,7 @@ def events_payload(
 
     Events are put in the client's order, ``page-visit`` last (docs/connectif.md#event-order).
     ``contact`` becomes ``options.entityInfo`` and ``cart`` ``options.cart``; ``login`` and
-    ``register`` need a contact with ``primary_key`` (docs/connectif.md#contact-needed).
+    ``register`` need a contact with ``primary_key`` (docs/connectif.md#tag-login-register).
     Useful to call ``sendEvents`` from your own code.
 
     >>> events_payload([search("red shoe")], contact={"primary_key": "ana@shop.example"})["events"]
@@ -278,7 +278,7 @@ def events_payload(
                 where,
                 f"is required with a {what} event: the client takes the email only from "
                 f"{vocab.CONTACT_TAG.body_path}.{vocab.PRIMARY_KEY.js_key} "
-                "(docs/connectif.md#contact-needed); pass the contact, like "
+                "(docs/connectif.md#tag-login-register); pass the contact, like "
                 f"{{{vocab.PRIMARY_KEY.name!r}: 'ana@shop.example'}}",
             )
         )
@@ -376,7 +376,7 @@ def render_page_events(
     The script carries the contact as ``entityInfo``, the cart as ``cart``, the custom events
     and the page's events in the client's order and ``page-visit`` last. Page categories and
     tags follow as ``cn_page_category`` / ``cn_page_tag`` elements, because the client reads
-    page information only from the DOM (docs/connectif.md#page-info-dom).
+    page information only from the DOM (docs/connectif.md#page-info-from-dom).
 
     >>> island, tags = render_page_events({"page_tags": ["sale"]}, inline=False).splitlines()
     >>> island.endswith('>{"events":[{"type":"page-visit"}],"options":{}}</script>')
@@ -401,20 +401,15 @@ def render_page_events(
 
 
 __all__ = [
-    "CUSTOM_EVENT",
     "EVENT_TYPES",
     "PAGE_VISIT",
-    "RUNTIME_FILES",
     "CustomEvent",
     "Event",
     "custom",
     "event",
     "events_payload",
     "login",
-    "needs_data",
-    "new_render_id",
     "newsletter_subscribe",
-    "page_events",
     "product_searched",
     "product_visited",
     "purchase",

@@ -123,3 +123,6 @@ def dumps(value: object) -> str:
 def script_json(value: object) -> Markup:
     """:func:`dumps` marked safe, for the body of a ``<script>`` element."""
     return Markup(dumps(value))  # noqa: S704 - every markup-significant character is escaped
+
+
+__all__ = ["dumps", "script_json"]

@@ -544,3 +544,18 @@ def lookup_tag(name: str) -> Tag:
             f"unknown tag {name!r}; expected a Connectif class like 'cn_cart' or one of: {known}"
         )
     return tag
+
+
+__all__ = [
+    "CLIENT_VERSION",
+    "ENTRIES",
+    "EVENT_ORDER",
+    "EVENT_TYPES",
+    "JS_ONLY",
+    "PAGE_VISIT",
+    "TAGS",
+    "Kind",
+    "Prop",
+    "Tag",
+    "lookup_tag",
+]
