@@ -4,6 +4,8 @@ module that finds the templates."""
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -27,3 +29,34 @@ def environment() -> Environment:
 def render_template(name: str, **context: Any) -> Markup:
     """Render one of tagkit's templates by file name; autoescaped, so the result is markup."""
     return Markup(environment().get_template(name).render(**context))  # noqa: S704
+
+
+def _hole(i: int) -> str:
+    # NUL cannot occur in a template's own text, nor in a value tagkit accepts.
+    return f"\x00{i}\x00"
+
+
+_HOLES = re.compile("\x00([0-9]+)\x00")
+
+
+@functools.lru_cache(maxsize=64)
+def _frame(name: str, holes: tuple[str, ...], fixed: tuple[tuple[str, Any], ...]) -> list[str]:
+    marks = {hole: Markup(_hole(i)) for i, hole in enumerate(holes)}  # noqa: S704 - constants
+    text = str(render_template(name, **marks, **dict(fixed)))
+    return _HOLES.split(text)
+
+
+def fill_template(name: str, holes: Mapping[str, Markup], **fixed: Any) -> Markup:
+    """``render_template(name, **holes, **fixed)``, rendered once per template, hole names and
+    ``fixed`` values, then filled with each call's ``holes`` by joining strings.
+
+    Each hole must be markup already (escaped text, or JSON from :mod:`tagkit.jsonsafe`) and
+    printed unchanged by the template, so the result equals a full render.
+    """
+    pieces = _frame(name, tuple(holes), tuple(sorted(fixed.items())))
+    values = list(holes.values())
+    out = [pieces[0]]
+    for i in range(1, len(pieces), 2):
+        out.append(values[int(pieces[i])])
+        out.append(pieces[i + 1])
+    return Markup("".join(out))  # noqa: S704 - template text and markup holes only

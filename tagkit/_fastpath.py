@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from ._frames import SPECIAL, replace_entities
 from ._values import (
     DECIMAL_TEXT,
     INTEGER_TEXT,
@@ -37,8 +38,6 @@ Frame = tuple[str, str]
 # The markup before and after a property's text, and around a nested object, by class.
 Frames = Callable[[str, str], Frame]
 
-_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
-_SPECIAL = re.compile("[&<>\"']")
 
 
 def _never(data: Mapping[str, object]) -> None:
@@ -59,7 +58,7 @@ def _text(target: str, pattern: str | None, indent: str) -> list[str]:
 
 
 def _escaped(value: str) -> str:
-    return f"({value}.translate(ENT) if SPECIAL({value}) else {value})"
+    return f"(ENT({value}) if SPECIAL({value}) else {value})"
 
 
 class _Writer:
@@ -75,8 +74,8 @@ class _Writer:
             "MAX": MAX_SAFE_INTEGER,
             "datetime_value": normalise_datetime,
             "datetime_text": format_datetime,
-            "ENT": _ENTITIES,
-            "SPECIAL": _SPECIAL.search,
+            "ENT": replace_entities,
+            "SPECIAL": SPECIAL.search,
         }
         self.lines: list[str] = []
 

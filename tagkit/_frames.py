@@ -23,15 +23,26 @@ from ._env import environment
 # The placeholder cannot occur in a value: tagkit rejects control characters in every string.
 _HOLE = "\x00"
 _HOLE_MARKUP = Markup(_HOLE)  # noqa: S704 - a constant placeholder, never a value
-ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
 SPECIAL = re.compile("[&<>\"']")
 
 Frame = tuple[str, str]
 
 
+def replace_entities(text: str) -> str:
+    """The five entities of :func:`markupsafe.escape`, ``&`` first. Chained ``str.replace``
+    runs in C and is several times faster than ``str.translate`` with a mapping."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+    )
+
+
 def escape(text: str) -> str:
     """HTML-escape ``text`` exactly as :func:`markupsafe.escape` does, without a Markup object."""
-    return text.translate(ENTITIES) if SPECIAL.search(text) else text
+    return replace_entities(text) if SPECIAL.search(text) else text
 
 
 @functools.lru_cache(maxsize=1024)

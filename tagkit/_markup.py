@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from markupsafe import Markup
 
-from ._frames import ENTITIES, SPECIAL, Frame, escape, frame, frame_of
+from ._frames import SPECIAL, Frame, escape, frame, frame_of, replace_entities
 from ._model import Record
 from ._values import to_text
 
@@ -35,12 +35,12 @@ def _parts(record: Record, parts: list[str]) -> None:
     if body is not None:
         parts.append(body)
         return
-    append, special, entities = parts.append, SPECIAL.search, ENTITIES
+    append, special, entities = parts.append, SPECIAL.search, replace_entities
     for cls, value in record.tag_values():
         before, after = frame_of("property", cls)
         if type(value) is str:
             if special(value):
-                value = value.translate(entities)
+                value = entities(value)
             append(f"{before}{value}{after}")
         elif type(value) is Decimal:
             text = str(value)

@@ -193,6 +193,8 @@ class Record:
         cls._REQUIRED = tuple(p for p in cls.PROPS if p.required)
         cls._HAS_CHECK = cls._check.__func__ is not Record._check.__func__  # type: ignore[attr-defined]
         cls._SHAPES = {}
+        cls._JS = {p.name: (p.js_key, _js_mode(p)) for p in cls.PROPS}
+        cls._ARRAYS = tuple(p.js_key for p in cls.PROPS if p.multiple)
         # Custom events are never a tag's content: their fast path writes no body.
         cls._IS_CONTENT = not any(p.kind is Kind.PAYLOAD for p in cls.PROPS)
         rank = {p.name: i for i, p in enumerate(cls.PROPS)}
@@ -209,6 +211,8 @@ class Record:
                 setattr(cls, prop.data_key, _Field(prop.name, default))
 
     _SHAPES: ClassVar[dict[tuple[object, ...], FastPath]] = {}
+    _JS: ClassVar[dict[str, tuple[str, int]]] = {}
+    _ARRAYS: ClassVar[tuple[str, ...]] = ()
     _IS_CONTENT: ClassVar[bool] = True
     _HAS_CHECK: ClassVar[bool] = False
     _FIELDS: ClassVar[dict[str, tuple[str, bool, Checker, Prop]]] = {}
@@ -327,14 +331,28 @@ class Record:
 
         Numbers stay ``Decimal``/``int`` (JSON numbers with the tag's text); dates are strings.
         """
+        js = type(self)._JS
         out: dict[str, object] = {}
-        for prop in self.PROPS:
-            value = self._values.get(prop.name)
-            if value is None:
-                if prop.multiple:
-                    out[prop.js_key] = []  # docs/connectif.md#empty-arrays-present
-                continue
-            out[prop.js_key] = _js_value(prop, value)
+        for name, value in self._values.items():
+            found = js.get(name)
+            if found is None:
+                continue  # custom contact fields: the contact adds them
+            key, mode = found
+            if mode == _PLAIN:
+                out[key] = value
+            elif mode == _LIST:
+                out[key] = list(value)  # type: ignore[call-overload]
+            elif mode == _RECORDS:
+                out[key] = [line.to_js() for line in value]  # type: ignore[attr-defined]
+            elif mode == _DATE:
+                out[key] = to_text(value)
+            elif mode == _DATES:
+                out[key] = [to_text(v) for v in value]  # type: ignore[attr-defined]
+            else:
+                out[key] = dict(value)  # type: ignore[call-overload]
+        for key in type(self)._ARRAYS:
+            if key not in out:
+                out[key] = []  # docs/connectif.md#empty-arrays-present
         return out
 
     def tag_values(self) -> Iterable[tuple[str, object]]:
@@ -349,22 +367,19 @@ def _failed(problems: Iterable[Problem], path: str) -> bool:
     return any(p.path == path or p.path.startswith(path + "[") for p in problems)
 
 
-def _js_value(prop: Prop, value: object) -> object:
+# How to_js writes a canonical value: as it is, as a list, as a list of objects, as date text,
+# as a list of date texts, or as a plain dict.
+_PLAIN, _LIST, _RECORDS, _DATE, _DATES, _MAP = range(6)
+
+
+def _js_mode(prop: Prop) -> int:
     if prop.kind is Kind.OBJECT:
-        assert isinstance(value, tuple)
-        return [item.to_js() for item in value]
+        return _RECORDS
     if prop.kind is Kind.PAYLOAD:
-        assert isinstance(value, Mapping)
-        return dict(value)
-    if isinstance(value, tuple):
-        return [_js_scalar(v) for v in value]
-    return _js_scalar(value)
-
-
-def _js_scalar(value: object) -> object:
-    if isinstance(value, datetime):
-        return to_text(value)
-    return value
+        return _MAP
+    if prop.kind is Kind.DATETIME:
+        return _DATES if prop.multiple else _DATE
+    return _LIST if prop.multiple else _PLAIN
 
 
 def category_levels(raw: object) -> object:
@@ -815,12 +830,21 @@ _RECORD_TYPES[CustomEvent.PROPS] = CustomEvent
 
 def record_type(props: tuple[Prop, ...]) -> type[Record]:
     """The model of a group of vocabulary rows (a tag's properties or a nested object)."""
+    # By identity first: the table's tuples live as long as the program, and hashing a tuple
+    # of rows hashes every field of every row.
+    known = _BY_ID.get(id(props))
+    if known is not None and known[0] is props:
+        return known[1]
     found = _RECORD_TYPES.get(props)
     if found is None:
         name = "".join(part.title() for part in props[0].name.split("_")) + "Record"
         found = type(name, (Record,), {"PROPS": props, "LABEL": "", "WHAT": "a record"})
         _RECORD_TYPES[props] = found
+    _BY_ID[id(props)] = (props, found)
     return found
+
+
+_BY_ID: dict[int, tuple[tuple[Prop, ...], type[Record]]] = {}
 
 
 def event_js(tag: Tag, record: Record | None) -> dict[str, object]:

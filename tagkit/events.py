@@ -22,11 +22,11 @@ import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import vocabulary as vocab
 from ._csp import check_nonce
-from ._env import render_template
+from ._env import fill_template
 from ._input import validate
 from ._model import Cart, Contact, CustomEvent, Record, event_js, record_type
 from ._page import Page
@@ -320,16 +320,17 @@ def render_payload(
     """The script (or JSON island) for a payload from :func:`events_payload`."""
     check_nonce(nonce)
     rid = _check_render_id(render_id)
+    holes = {"payload_json": script_json(payload)}
+    fixed: dict[str, object] = {}
+    if nonce is None:
+        fixed["nonce"] = None
+    else:
+        holes["nonce"] = escape(nonce)
     if inline:
-        return render_template(
-            "events.html.j2",
-            id_json=script_json(rid),
-            payload_json=script_json(payload),
-            nonce=nonce,
-        )
-    return render_template(
-        "events-island.html.j2", id=rid, payload_json=script_json(payload), nonce=nonce
-    )
+        holes["id_json"] = script_json(rid)
+        return fill_template("events.html.j2", holes, **fixed)
+    holes["id"] = escape(rid)
+    return fill_template("events-island.html.j2", holes, **fixed)
 
 
 def render_events(

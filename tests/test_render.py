@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tagkit import Page, ValidationError, parse_page, render_page, render_tag
 from tagkit import vocabulary as vocab
@@ -187,5 +189,15 @@ def test_the_fast_escape_matches_markupsafe(text: str) -> None:
     from markupsafe import escape as markupsafe_escape
 
     from tagkit._markup import escape
+
+    assert escape(text) == str(markupsafe_escape(text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("&<>\"'a \u00e9\U0001f600;#x3c")), max_size=30))
+def test_the_fast_escape_matches_markupsafe_on_generated_text(text: str) -> None:
+    from markupsafe import escape as markupsafe_escape
+
+    from tagkit._frames import escape
 
     assert escape(text) == str(markupsafe_escape(text))
