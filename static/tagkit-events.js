@@ -10,7 +10,7 @@
  * An island is what tagkit renders with inline=False:
  *   <script type="application/json" data-tagkit-events="RENDER-ID">{"events":[...],"options":{...}}</script>
  * Each is sent exactly once with connectif.managed.sendEvents(events, options), using the
- * readiness logic of tagkit's inline event script (connectif-spec.md 4.3, D12):
+ * readiness logic of tagkit's inline event script (docs/connectif.md#wait-readiness):
  *   1. connectif.managed.isInitialized is a function (newer clients): send now if it returns
  *      true, else wait;
  *   2. else connectif.managed exists (client 1.3.0): send now inside try; 1.3.0 throws before

@@ -8,7 +8,7 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any
@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
+from tagkit import Cart, Contact, Page, Product
 from tagkit import vocabulary as vocab
+from tagkit._env import render_template
 from tagkit._resources import static_path
 from tagkit._sample import product, sample_page
 from tagkit.errors import ConfigError, ValidationError
@@ -28,8 +30,8 @@ from tagkit.events import (
     event,
     events_payload,
     login,
+    new_render_id,
     newsletter_subscribe,
-    page_custom_events,
     page_events,
     product_searched,
     product_visited,
@@ -37,10 +39,10 @@ from tagkit.events import (
     register,
     render_events,
     render_page_events,
+    render_payload,
     search,
 )
-from tagkit.jsonsafe import dumps
-from tagkit.model import Cart, Contact, Page, Product
+from tagkit.jsonsafe import dumps, script_json
 
 from .conftest import HOSTILE
 
@@ -110,6 +112,44 @@ def script_text(html: str) -> str:
     return str(scripts[0].string)
 
 
+# The inline event script has two forms in templates/events.html.j2: the compact one pages get,
+# and the readable source it is transcribed from. The scripts' tests run against both.
+FORMS = ("compact", "readable")
+# The render id is the third argument of the script's function, in both forms.
+_RENDER_ID_ARG = re.compile(
+    r'\}\)\(window, ?document, ?("[^"]*"), ?"connectif\.managed\.initialized"'
+)
+
+
+def event_script(
+    form: str,
+    payload: Mapping[str, object],
+    *,
+    render_id: str | None = None,
+    nonce: str | None = None,
+) -> str:
+    """The inline script of ``payload``: what render_payload emits, or the readable form."""
+    if form == "compact":
+        return str(render_payload(payload, render_id=render_id, nonce=nonce))
+    assert form == "readable"
+    return str(
+        render_template(
+            "events.html.j2",
+            readable=True,
+            id_json=script_json(render_id or new_render_id()),
+            payload_json=script_json(payload),
+            nonce=nonce,
+        )
+    )
+
+
+def render_id_of(html: str) -> str:
+    found = _RENDER_ID_ARG.findall(html)
+    assert len(found) == 1, html
+    value: str = json.loads(found[0])
+    return value
+
+
 def render_type(event_type: str, **options: Any) -> str:
     contact = CONTACT if event_type in ("login", "register") else None
     if event_type == "page-visit":
@@ -170,7 +210,7 @@ def test_shapes_of_the_scalar_and_marker_events() -> None:
 
 
 def test_custom_event_payload_values() -> None:
-    js = CustomEvent.from_dict(CUSTOM).to_js()
+    js = event("custom", CUSTOM).to_js()
     assert js == {
         "type": "custom",
         "eventId": "64a1f0c2e4b0a1b2c3d4e5f6",
@@ -189,9 +229,9 @@ def test_custom_event_payload_values() -> None:
     event_ = CustomEvent.from_dict(CUSTOM)
     assert CustomEvent.from_dict(event_.to_dict()) == event_
     assert hash(event_) == hash(CustomEvent.from_dict(CUSTOM))
-    assert CustomEvent("e-1").payload == {}
-    # None is an absent value (D8).
-    assert dict(CustomEvent("e-1", {"a": None, "b": 1}).payload) == {"b": 1}
+    assert CustomEvent(event_id="e-1").payload == {}
+    # None is an absent value (docs/connectif.md#empty-omitted).
+    assert dict(CustomEvent(event_id="e-1", payload={"a": None, "b": 1}).payload) == {"b": 1}
 
 
 @pytest.mark.parametrize(
@@ -232,42 +272,50 @@ def test_custom_event_payload_values() -> None:
             "custom_events[0].payload",
             "must be an object of field id -> value",
         ),
-        ({"payload": {}}, "custom_events[0].event_id", "is required: the id of the custom"),
-        ({"event_id": "  "}, "custom_events[0].event_id", "must be non-empty text"),
-        ({"event_id": 42}, "custom_events[0].event_id", "must be non-empty text"),
-        ({"eventId": "e"}, "custom_events[0].eventId", "is the JS key; write 'event_id' instead"),
+        ({"payload": {}}, "custom_events[0].event_id", "is required"),
+        ({"event_id": "  "}, "custom_events[0].event_id", "is required, got '  '"),
+        ({"event_id": True}, "custom_events[0].event_id", "must be text, got True"),
+        (
+            {"eventId": "e"},
+            "custom_events[0].eventId",
+            "is the JS key; write the property's class name 'event_id' instead",
+        ),
         ({"event_id": "e", "payloads": {}}, "custom_events[0].payloads", "did you mean 'payload'?"),
         ({"event_id": "e", "payload": {" x": 1}}, "custom_events[0].payload", "field ids must be"),
-        ("e", "custom_events[0]", "must be an object like"),
+        ("e", "custom_events[0]", "must be an object of properties, got 'e'"),
     ],
 )
 def test_custom_event_rejections(data: object, path: str, message: str) -> None:
     with pytest.raises(ValidationError) as info:
-        page_custom_events([data])
+        Page.from_dict({"custom_events": [data]})
     assert [p.path for p in info.value.problems] == [path]
     assert message in info.value.problems[0].message
 
 
 def test_custom_events_collect_every_problem() -> None:
     with pytest.raises(ValidationError) as info:
-        page_custom_events(
-            [{"event_id": "ok"}, {"event_id": "", "payload": {"a": [1], "b": {"c": 1}}}]
+        Page.from_dict(
+            {
+                "custom_events": [
+                    {"event_id": "ok"},
+                    {"event_id": "", "payload": {"a": [1], "b": {"c": 1}}},
+                ]
+            }
         )
     assert [p.path for p in info.value.problems] == [
-        "custom_events[1].event_id",
         "custom_events[1].payload.a",
         "custom_events[1].payload.b",
+        "custom_events[1].event_id",
     ]
-    with pytest.raises(ValidationError) as info:
-        page_custom_events({"event_id": "e"})
-    assert str(info.value).startswith("custom_events must be a list of custom events")
-    assert page_custom_events(None) == ()
+    # One event alone is a list of one, as for every repeatable entry.
+    assert len(Page.from_dict({"custom_events": {"event_id": "e"}}).custom_events) == 1
+    assert Page.from_dict({"custom_events": None}).custom_events == ()
 
 
 def test_custom_event_constructor_names_its_path() -> None:
     with pytest.raises(ValidationError) as info:
         custom("e", {"size": {"eu": 42}})
-    assert info.value.problems[0].path == "custom_event.payload.size"
+    assert info.value.problems[0].path == "custom_events.payload.size"
 
 
 def test_events_are_ordered_like_the_client_with_page_visit_last() -> None:
@@ -322,7 +370,7 @@ def test_login_and_register_require_a_contact_with_primary_key() -> None:
     assert [p.path for p in info.value.problems] == ["contact"]
     assert info.value.problems[0].message.startswith(
         "is required with a 'login' event: the client takes the email only from "
-        "entityInfo.primaryKey (D3)"
+        "entityInfo.primaryKey (docs/connectif.md#tag-login-register)"
     )
     with pytest.raises(ValidationError) as info:
         events_payload([register(), login()], contact={"anonymous": True, "_name": "Ana"})
@@ -356,11 +404,14 @@ def test_event_factory_rejections() -> None:
         event("login", {"email": "a@b.example"})
     assert (
         str(info.value)
-        == "login takes no data (the event is only its type), got {'email': 'a@b.example'}"
+        == "login must be true or false (a marker carries no data), got {'email': 'a@b.example'}"
     )
     with pytest.raises(ValidationError) as info:
         event("product-visited", {"url": "https://shop.example/p", "name": "x"})
-    assert [p.path for p in info.value.problems] == ["product.product_id", "product.unit_price"]
+    assert [p.path for p in info.value.problems] == [
+        "product_visited.product_id",
+        "product_visited.unit_price",
+    ]
     with pytest.raises(ValidationError) as info:
         event("search", {"search_text": ""})
     assert [p.path for p in info.value.problems] == ["search.search_text"]
@@ -399,7 +450,9 @@ def test_golden_cart_island_and_nonce(golden: Callable[[str, str], None]) -> Non
     )
     golden(
         "events/page-sample.html",
-        render_page_events(SAMPLE, custom_events=[CUSTOM], nonce="rAnd0m", render_id="golden")
+        render_page_events(
+            {**SAMPLE, "custom_events": [CUSTOM]}, nonce="rAnd0m", render_id="golden"
+        )
         + "\n",
     )
     golden(
@@ -427,7 +480,7 @@ def test_one_script_with_its_attributes() -> None:
     soup = BeautifulSoup(html, "html.parser")
     (script,) = soup.find_all("script")
     assert script.attrs == {"nonce": "abc-_+/="}
-    assert '    var id = "r1";\n' in str(html)
+    assert render_id_of(html) == "r1"
     island = BeautifulSoup(render_events([search("x")], nonce="n1", inline=False), "html.parser")
     (data,) = island.find_all("script")
     assert data["type"] == "application/json" and data["nonce"] == "n1"
@@ -437,9 +490,64 @@ def test_one_script_with_its_attributes() -> None:
 def test_every_render_gets_a_new_id() -> None:
     first = render_events([search("x")])
     second = render_events([search("x")])
-    ids = [re.search(r'var id = "([^"]+)";', str(h)).group(1) for h in (first, second)]  # type: ignore[union-attr]
+    ids = [render_id_of(h) for h in (first, second)]
     assert ids[0] != ids[1]
     assert first.replace(ids[0], "") == second.replace(ids[1], "")
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_both_forms_carry_the_payload_id_and_nonce(form: str) -> None:
+    payload = events_payload([search("x")], contact={"primary_key": "ana@shop.example"})
+    html = event_script(form, payload, render_id="r1", nonce="abc-_+/=")
+    (script,) = BeautifulSoup(html, "html.parser").find_all("script")
+    assert script.attrs == {"nonce": "abc-_+/="}
+    assert inline_json(html) == as_json(payload)
+    assert render_id_of(html) == "r1"
+    (plain,) = BeautifulSoup(event_script(form, payload), "html.parser").find_all("script")
+    assert plain.attrs == {}
+
+
+def test_golden_readable_form(golden: Callable[[str, str], None]) -> None:
+    payload = events_payload([search("running shoe")], page_visit=True)
+    html = event_script("readable", payload, render_id="golden", nonce="rAnd0m+N0nce/v4lue==")
+    golden("events/search-readable.html", html + "\n")
+
+
+# Bytes of an inline event script that are neither its payload nor its id; the readable
+# script that pages got before the compact form carried 1,300.
+FIXED_RUNTIME_LIMIT = 600
+
+
+def fixed_runtime(html: str, payload: Mapping[str, object], render_id: str) -> int:
+    payload_json, id_json = str(script_json(payload)), str(script_json(render_id))
+    assert html.count(payload_json) == 1 and html.count(id_json) == 1, html
+    return len(html.encode()) - len(payload_json.encode()) - len(id_json.encode())
+
+
+def test_the_fixed_runtime_of_an_event_script_is_at_most_600_bytes() -> None:
+    empty: dict[str, object] = {"events": [], "options": {}}
+    render_id = new_render_id()
+    html = str(render_payload(empty, render_id=render_id))
+    size = fixed_runtime(html, empty, render_id)
+    assert size <= FIXED_RUNTIME_LIMIT, f"{size} bytes of fixed runtime:\n{html}"
+    # Fixed: the same bytes for any payload and id, each written once ...
+    full = events_payload(**hostile_call(HOSTILE[1]))
+    for payload, rid in (
+        (full, "id-1"),
+        (full, "y" * 64),
+        (events_payload([login()], contact=CONTACT), "golden"),
+    ):
+        assert fixed_runtime(str(render_payload(payload, render_id=rid)), payload, rid) == size
+    # ... plus the nonce attribute, and nothing else, when there is a nonce.
+    with_nonce = str(render_payload(empty, render_id=render_id, nonce="n0nce"))
+    assert fixed_runtime(with_nonce, empty, render_id) == size + len(' nonce="n0nce"')
+    # Pages get the compact form: no line breaks but the two around the payload ...
+    assert html.count("\n") == 2
+    # ... which is far smaller than the readable form it is transcribed from.
+    assert (
+        fixed_runtime(event_script("readable", empty, render_id=render_id), empty, render_id)
+        > 2 * size
+    )
 
 
 @pytest.mark.parametrize(
@@ -545,9 +653,10 @@ def test_hostile_strings_parse_back_unchanged(text: str, inline: bool) -> None:
 
 
 @needs_node
-def test_hostile_strings_leave_the_js_engine_byte_identical() -> None:
+@pytest.mark.parametrize("form", FORMS)
+def test_hostile_strings_leave_the_js_engine_byte_identical(form: str) -> None:
     calls = [hostile_call(text) for text in HOSTILE]
-    scripts = [script_text(render_events(**call)) for call in calls]
+    scripts = [script_text(event_script(form, events_payload(**call))) for call in calls]
     result = run_js(scripts, ["client-ready", *[f"run {i}" for i in range(len(scripts))]])
     assert len(result["calls"]) == len(HOSTILE)
     for text, call, sent in zip(HOSTILE, calls, result["calls"], strict=True):
@@ -604,7 +713,8 @@ def test_page_mode_parity_with_tag_mode(name: str, inline: bool) -> None:
 
 def test_page_custom_events_come_first() -> None:
     doc = {**SAMPLE, "custom_events": [CUSTOM, {"event_id": "e-2"}]}
-    payload = inline_json(render_page_events(doc, custom_events=[CustomEvent("e-3")]))
+    doc["custom_events"].append(CustomEvent(event_id="e-3"))
+    payload = inline_json(render_page_events(doc))
     types = [e["type"] for e in payload["events"]]
     assert types[:3] == ["custom"] * 3
     assert [e["eventId"] for e in payload["events"][:3]] == [CUSTOM["event_id"], "e-2", "e-3"]
@@ -628,10 +738,11 @@ def test_page_rejections_name_their_paths() -> None:
         )
     paths = [p.path for p in info.value.problems]
     assert paths == ["serch", "custom_events[0].payload.size"]
+    # A valid page is then checked as one sendEvents call: login needs the contact.
     with pytest.raises(ValidationError) as info:
-        render_page_events({"login": True, "custom_events": [{"event_id": ""}]})
-    assert [p.path for p in info.value.problems] == ["custom_events[0].event_id", "contact"]
-    assert "(D3)" in info.value.problems[1].message
+        render_page_events({"login": True, "custom_events": [{"event_id": "e"}]})
+    assert [p.path for p in info.value.problems] == ["contact"]
+    assert "docs/connectif.md#tag-login-register" in info.value.problems[0].message
 
 
 # -- the JavaScript, run in node against fake clients (spec 4.3) ------------------------------------
@@ -643,12 +754,16 @@ const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
 const SELECTOR = 'script[type="application/json"][data-tagkit-events]';
 const calls = [], attempts = [], warnings = [], errors = [];
 const listeners = {};
+const everAdded = {};  // every listener ever added, removed or not, for "replay"
 const islands = [];
 const observers = [];
 const document = {
   readyState: input.readyState || "complete",
   documentElement: { nodeType: 1 },
-  addEventListener(type, fn) { (listeners[type] = listeners[type] || []).push(fn); },
+  addEventListener(type, fn) {
+    (listeners[type] = listeners[type] || []).push(fn);
+    (everAdded[type] = everAdded[type] || []).push(fn);
+  },
   removeEventListener(type, fn) {
     listeners[type] = (listeners[type] || []).filter((g) => g !== fn);
   },
@@ -712,9 +827,12 @@ for (const step of input.steps) {
       sandbox.connectif = { version: "1.3.0", managed: managed(false) };
     } else if (action === "initialize") { state.initialized = true; dispatch("connectif.managed.initialized"); }
     else if (action === "dispatch") dispatch(arg);
+    // An event target that ignores removeEventListener calls every listener ever added again.
+    else if (action === "replay") (everAdded[arg] || []).forEach((fn) => fn.call(document, { type: arg }));
     else if (action === "broken") state.broken = true;
     else if (action === "rejects") state.rejects = true;
     else if (action === "taken") sandbox.tagkit = "not an object";
+    else if (action === "no-console") sandbox.console = undefined;
     else if (action === "loaded") { document.readyState = "interactive"; dispatch("DOMContentLoaded"); }
     else if (action === "island") {
       const node = island(arg, input.islands[Number(extra)]);
@@ -774,10 +892,9 @@ def run_js(
     return result
 
 
-def _script(**kwargs: Any) -> str:
-    return script_text(
-        render_events([search("shoe")], contact={"primary_key": "ana@shop.example"}, **kwargs)
-    )
+def _script(form: str = "compact", render_id: str | None = None) -> str:
+    payload = events_payload([search("shoe")], contact={"primary_key": "ana@shop.example"})
+    return script_text(event_script(form, payload, render_id=render_id))
 
 
 EXPECTED_CALL = [
@@ -799,16 +916,38 @@ SCENARIOS = {
         ["run 0", "client-1.3.0", "initialize", "dispatch connectif.managed.initialized"],
         1,
     ),
+    "listener called again by a non-conforming event target": (
+        ["run 0", "client-1.3.0", "initialize", "replay connectif.managed.initialized"],
+        1,
+    ),
     "same script included twice": (["run 0", "run 0", "client-1.3.0", "initialize"], 1),
     "same script twice after init": (["client-ready", "run 0", "run 0"], 1),
 }
 
+# Each must end with exactly one console.warn and nothing thrown into the page.
+FAILURES = {
+    "throws-when-ready": ["client-new", "initialize", "broken", "run 0"],
+    "throws-after-waiting": ["client-new", "run 0", "broken", "initialize"],
+    "1.3.0-throws-after-waiting": ["run 0", "client-1.3.0", "broken", "initialize"],
+    "promise-rejects": ["client-ready", "rejects", "run 0"],
+    "promise-rejects-after-waiting": ["run 0", "client-new", "rejects", "initialize"],
+    "window.tagkit-taken": ["taken", "run 0"],
+}
+
+# The same failures on a page without a console: nothing to report to, nothing thrown.
+SILENT_FAILURES = {
+    "throws-when-ready": ["no-console", "client-new", "initialize", "broken", "run 0"],
+    "promise-rejects": ["no-console", "client-ready", "rejects", "run 0"],
+    "window.tagkit-taken": ["no-console", "taken", "run 0"],
+}
+
 
 @needs_node
+@pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("name", SCENARIOS)
-def test_inline_script_sends_exactly_once(name: str) -> None:
+def test_inline_script_sends_exactly_once(name: str, form: str) -> None:
     steps, attempts = SCENARIOS[name]
-    result = run_js([_script()], steps)
+    result = run_js([_script(form)], steps)
     assert result["errors"] == []
     assert result["calls"] == [EXPECTED_CALL], "fresh entityInfo, sent once"
     assert result["attempts"] == attempts
@@ -817,44 +956,88 @@ def test_inline_script_sends_exactly_once(name: str) -> None:
 
 
 @needs_node
-def test_a_new_render_of_the_same_events_sends_again() -> None:
-    result = run_js([_script(), _script()], ["client-ready", "run 0", "run 1", "run 0"])
+@pytest.mark.parametrize("form", FORMS)
+def test_a_new_render_of_the_same_events_sends_again(form: str) -> None:
+    result = run_js([_script(form), _script(form)], ["client-ready", "run 0", "run 1", "run 0"])
     assert result["calls"] == [EXPECTED_CALL, EXPECTED_CALL]
 
 
 @needs_node
-@pytest.mark.parametrize(
-    "steps",
-    [
-        ["client-new", "initialize", "broken", "run 0"],
-        ["client-new", "run 0", "broken", "initialize"],
-        ["client-ready", "rejects", "run 0"],
-        ["taken", "run 0"],
-    ],
-    ids=["throws-when-ready", "throws-after-waiting", "promise-rejects", "window.tagkit-taken"],
-)
-def test_inline_script_never_throws_into_the_page(steps: list[str]) -> None:
-    result = run_js([_script()], steps)
-    assert result["errors"] == []
-    assert len(result["warnings"]) == 1
-    assert result["warnings"][0].startswith("tagkit: Connectif sendEvents failed:")
+def test_both_forms_share_the_once_registry() -> None:
+    # The two forms of one render on one page: the second to run sees the first one's mark.
+    scripts = [_script("compact", "r1"), _script("readable", "r1")]
+    result = run_js(scripts, ["run 0", "run 1", "client-1.3.0", "initialize", "run 1"])
+    assert result["calls"] == [EXPECTED_CALL] and result["warnings"] == []
 
 
 @needs_node
-def test_a_throw_from_client_130_means_wait() -> None:
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("name", FAILURES)
+def test_inline_script_never_throws_into_the_page(name: str, form: str) -> None:
+    result = run_js([_script(form)], FAILURES[name])
+    assert result["errors"] == []
+    assert len(result["warnings"]) == 1
+    assert result["warnings"][0].startswith("tagkit: ")
+    assert result["listeners"] == 0
+
+
+@needs_node
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("name", SILENT_FAILURES)
+def test_without_a_console_failures_stay_silent(name: str, form: str) -> None:
+    # An unhandled rejection would end node with an error, failing run_js.
+    result = run_js([_script(form)], SILENT_FAILURES[name])
+    assert result["errors"] == [] and result["warnings"] == []
+
+
+@needs_node
+@pytest.mark.parametrize("form", FORMS)
+def test_a_throw_from_client_130_means_wait(form: str) -> None:
     # 1.3.0 has no isInitialized: any synchronous throw is taken as "not initialised yet"
     # (spec 4.3 step 2), so the script waits for the event instead of warning.
-    result = run_js([_script()], ["client-ready", "broken", "run 0"])
+    result = run_js([_script(form)], ["client-ready", "broken", "run 0"])
     assert result["errors"] == [] and result["warnings"] == []
     assert result["calls"] == [] and result["listeners"] == 1
 
 
+# Every step list above, plus mixes; the two forms must leave identical traces.
+DIFFERENTIAL: dict[str, list[str]] = {
+    **{f"scenario: {name}": steps for name, (steps, _) in SCENARIOS.items()},
+    **{f"failure: {name}": steps for name, steps in FAILURES.items()},
+    **{f"silent: {name}": steps for name, steps in SILENT_FAILURES.items()},
+    "1.3.0 throw means wait": ["client-ready", "broken", "run 0"],
+    "two renders, before and after the client": ["run 0", "client-1.3.0", "run 1", "initialize"],
+    "two renders, newer client": ["client-new", "run 0", "initialize", "run 1", "run 0"],
+    "no client ever": ["run 0", "run 1", "dispatch connectif.managed.initialized"],
+    "initialised without a client": ["run 0", "initialize"],
+    "taken after the first run": ["run 0", "taken", "run 1", "client-ready", "initialize"],
+}
+
+
 @needs_node
-def test_inline_script_is_valid_javascript(tmp_path: Any) -> None:
-    path = tmp_path / "events.js"
-    path.write_text(script_text(render_page_events(SAMPLE, custom_events=[CUSTOM])))
-    proc = subprocess.run([NODE, "--check", str(path)], capture_output=True, text=True, check=False)  # type: ignore[list-item]
-    assert proc.returncode == 0, proc.stderr
+@pytest.mark.parametrize("name", DIFFERENTIAL)
+def test_the_compact_form_behaves_as_the_readable_form(name: str) -> None:
+    traces = [
+        run_js([_script(form, "r1"), _script(form, "r2")], DIFFERENTIAL[name]) for form in FORMS
+    ]
+    assert traces[0]["errors"] == []
+    assert traces[0] == traces[1]
+
+
+@needs_node
+@pytest.mark.parametrize("form", FORMS)
+def test_inline_script_is_valid_javascript(tmp_path: Any, form: str) -> None:
+    scripts = [script_text(event_script(form, events_payload(**hostile_call(HOSTILE[1]))))]
+    if form == "compact":
+        scripts.append(script_text(render_page_events({**SAMPLE, "custom_events": [CUSTOM]})))
+    assert NODE is not None
+    for n, text in enumerate(scripts):
+        path = tmp_path / f"events-{n}.js"
+        path.write_text(text, encoding="utf-8")
+        proc = subprocess.run(
+            [NODE, "--check", str(path)], capture_output=True, text=True, check=False
+        )
+        assert proc.returncode == 0, proc.stderr
 
 
 # -- static/tagkit-events.js ------------------------------------------------------------------
@@ -966,3 +1149,35 @@ def test_runner_is_valid_javascript() -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
+
+
+# -- jsonsafe: the C-encoder path equals the plain walker -------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tagkit import jsonsafe  # noqa: E402
+
+JSON_LEAVES = st.one_of(
+    st.text(),
+    st.sampled_from(["\x00", "\\u0000", '"\\u00001.5\\u0000"', "</script>", "\u2028", "'&<>"]),
+    st.decimals(allow_nan=False, allow_infinity=False),
+    st.integers(),
+    st.booleans(),
+    st.none(),
+)
+JSON_VALUES = st.recursive(
+    JSON_LEAVES,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(JSON_VALUES)
+def test_jsonsafe_fast_path_equals_the_walker(value: object) -> None:
+    out: list[str] = []
+    jsonsafe._encode(value, out)
+    assert jsonsafe.dumps(value) == jsonsafe._escape("".join(out))

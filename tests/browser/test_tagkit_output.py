@@ -15,8 +15,16 @@ import pytest
 
 from tagkit import Page, jsonsafe, parse_page, render_loader, render_page, render_tag
 from tagkit import vocabulary as vocab
+from tagkit._env import render_template
 from tagkit._sample import sample_page
-from tagkit.events import event, render_events, render_page_events
+from tagkit.events import (
+    Event,
+    event,
+    events_payload,
+    new_render_id,
+    render_events,
+    render_page_events,
+)
 from tagkit.testing import ConnectifHarness, ConnectifPage, Notification
 
 from ..conftest import HOSTILE
@@ -70,7 +78,39 @@ def sent(request: Notification) -> dict[str, Any]:
 
 
 def expected(page: Page) -> dict[str, Any]:
-    return plain(page.to_js())
+    want: dict[str, Any] = plain(page.to_js())
+    return want
+
+
+# templates/events.html.j2 holds the event script twice: the compact form pages get and the
+# readable form it is transcribed from. The event-script scenarios run against both.
+FORMS = ("compact", "readable")
+
+
+def event_script(form: str, events: list[Event], **options: Any) -> str:
+    """``render_events(events, **options)``, or the same call in the readable form."""
+    if form == "compact":
+        return str(render_events(events, **options))
+    payload = events_payload(events, **options)
+    return str(
+        render_template(
+            "events.html.j2",
+            readable=True,
+            id_json=jsonsafe.script_json(new_render_id()),
+            payload_json=jsonsafe.script_json(payload),
+            nonce=None,
+        )
+    )
+
+
+def inject(shop: ConnectifPage, script: str) -> None:
+    """Insert an event script the way a single-page app does, after the page has loaded."""
+    code = script.split(">", 1)[1].removesuffix("</script>")
+    shop.evaluate(
+        "code => { const s = document.createElement('script'); s.text = code;"
+        " document.body.appendChild(s); }",
+        code,
+    )
 
 
 def only(shop: ConnectifPage, settle: float = 0.1) -> Notification:
@@ -173,12 +213,13 @@ def test_a_repeated_loader_loads_the_client_once(connectif: ConnectifHarness) ->
     )
 
 
+@pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("profile", ["1.3.0", "newer"])
 @pytest.mark.parametrize("where", ["before-loader", "after-loader", "twice"])
 def test_an_event_script_sends_exactly_once(
-    connectif: ConnectifHarness, profile: str, where: str
+    connectif: ConnectifHarness, profile: str, where: str, form: str
 ) -> None:
-    script = str(render_events([event("search", {"search_text": "red shoe"})], page_visit=True))
+    script = event_script(form, [event("search", {"search_text": "red shoe"})], page_visit=True)
     head = "<!doctype html><html><head><title>t</title></head><body>"
     if where == "before-loader":
         html = f"{head}{script}{LOADER}</body></html>"
@@ -190,12 +231,13 @@ def test_an_event_script_sends_exactly_once(
     assert request.event_types == ["search", "page-visit"]
 
 
+@pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("profile", ["1.3.0", "newer"])
 def test_right_after_a_synchronously_loaded_client(
-    connectif: ConnectifHarness, profile: str
+    connectif: ConnectifHarness, profile: str, form: str
 ) -> None:
     """connectif.managed exists but is not initialised yet: 1.3.0 throws, the script waits."""
-    script = str(render_events([event("search", {"search_text": "red shoe"})]))
+    script = event_script(form, [event("search", {"search_text": "red shoe"})])
     client = f"https://cdn.connectif.cloud/eu1/client-script/{STORE_ID}"
     html = f"<!doctype html><html><head><title>t</title><script src='{client}'></script>{script}</head><body></body></html>"
     shop = connectif.open(html, auto_send=False, profile=profile)
@@ -203,22 +245,56 @@ def test_right_after_a_synchronously_loaded_client(
     assert request.event_types == ["search"]
 
 
+@pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("profile", ["1.3.0", "newer"])
 def test_injected_after_initialisation_like_a_single_page_app(
-    connectif: ConnectifHarness, profile: str
+    connectif: ConnectifHarness, profile: str, form: str
 ) -> None:
     shop = connectif.open(document(""), auto_send=False, profile=profile)
     shop.wait_for_initialized()
     shop.assert_no_more_requests(0.2)
     for round_ in (1, 2):
-        script = render_events([event("search", {"search_text": f"route {round_}"})])
-        code = str(script).removeprefix("<script>").removesuffix("</script>")
-        shop.evaluate(
-            "code => { const s = document.createElement('script'); s.text = code; document.body.appendChild(s); }",
-            code,
-        )
+        inject(shop, event_script(form, [event("search", {"search_text": f"route {round_}"})]))
         requests = shop.wait_for_requests(round_)
         assert requests[-1].events == [{"type": "search", "searchText": f"route {round_}"}]
+    shop.assert_no_errors()
+
+
+# Records console.warn, before any other script of the page runs.
+WARN_SPY = (
+    "<script>window.__warnings = []; var warn = console.warn;"
+    " console.warn = function () { window.__warnings.push([].map.call(arguments, String)"
+    ".join(' ')); return warn.apply(console, arguments); };</script>"
+)
+# Ways an event script can fail once the client is initialised: each is one console.warn.
+FAILURES = {
+    "sendEvents-throws": "() => { connectif.managed.sendEvents = () => { throw new Error('x'); }; }",
+    "sendEvents-rejects": "() => { connectif.managed.sendEvents = () => Promise.reject(new Error('x')); }",
+    "window.tagkit-taken": "() => { window.tagkit = 'taken'; }",
+}
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("failure", FAILURES)
+def test_failures_go_to_console_warn_never_to_the_page(
+    connectif: ConnectifHarness, failure: str, form: str
+) -> None:
+    shop = connectif.open(
+        f"<!doctype html><html><head><title>t</title>{WARN_SPY}</head><body>{LOADER}</body></html>",
+        auto_send=False,
+        profile="newer",
+    )
+    shop.wait_for_initialized()
+    shop.evaluate(FAILURES[failure])
+    inject(shop, event_script(form, [event("search", {"search_text": "red shoe"})]))
+    warnings = shop.evaluate(
+        "async () => { const ours = () => window.__warnings.filter((w) => w.startsWith('tagkit: '));"
+        " for (let i = 0; i < 50 && !ours().length; i++)"
+        " await new Promise((r) => setTimeout(r, 20));"
+        " await new Promise((r) => setTimeout(r, 100)); return ours(); }"
+    )
+    assert len(warnings) == 1, warnings
+    shop.assert_no_more_requests(0.2)
     shop.assert_no_errors()
 
 
@@ -291,17 +367,21 @@ def test_hostile_strings_arrive_byte_identical_and_run_nothing(
     connectif: ConnectifHarness, mode: str, text: str
 ) -> None:
     doc = _hostile_page(text)
-    page = Page.from_dict(doc)
-    custom = {"event_id": "5f1b2c3d4e5f60718293a4b5", "payload": {"note": text}}
     events = mode == "events"
-    body = render_page_events(page, custom_events=[custom]) if events else render_page(page)
+    if events:  # custom events are JS only
+        custom = {"event_id": "5f1b2c3d4e5f60718293a4b5", "payload": {"note": text}}
+        doc["custom_events"] = [custom]
+    page = Page.from_dict(doc)
+    body = render_page_events(page) if events else render_page(page)
     shop = connectif.open(document(str(body)), auto_send=not events)
     request = only(shop)
     want = expected(page)
     if events:
-        want["events"].insert(
-            0, {"type": "custom", "eventId": custom["event_id"], "payload": {"note": text}}
-        )
+        assert want["events"][0] == {
+            "type": "custom",
+            "eventId": custom["event_id"],
+            "payload": {"note": text},
+        }
     assert sent(request) == want
     assert shop.evaluate(f"typeof {CANARY}") == "undefined"
 
