@@ -39,7 +39,6 @@ Frame = tuple[str, str]
 Frames = Callable[[str, str], Frame]
 
 
-
 def _never(data: Mapping[str, object]) -> None:
     return None
 
