@@ -8,11 +8,11 @@ The table mirrors docs/connectif.md#tag and ``tests/data/connectif-vocabulary.js
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from decimal import Decimal
 from enum import Enum
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, NamedTuple
 
 CLIENT_VERSION = "1.3.0"
 
@@ -31,8 +31,7 @@ class Kind(str, Enum):
     PAYLOAD = "payload"
 
 
-@dataclass(frozen=True)
-class Prop:
+class Prop(NamedTuple):
     """One property: a child element's class in a tag and a key in the client's JS object."""
 
     name: str
@@ -282,8 +281,7 @@ Instances = Literal["first", "all", "presence"]
 EventShape = Literal["nested", "flat", "bare"]
 
 
-@dataclass(frozen=True)
-class Tag:
+class Tag(NamedTuple):
     """One thing a page tells Connectif: a container class (or a JavaScript-only event), its
     properties, its key in tagkit's page document and what the client makes of it."""
 
@@ -312,11 +310,11 @@ class Tag:
     direct_children: bool = False
     needs_contact: bool = False
     js_only: bool = False
-    prop_index: MappingProxyType[str, Prop] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        index = MappingProxyType({p.name: p for p in self.properties})
-        object.__setattr__(self, "prop_index", index)
+    @property
+    def prop_index(self) -> Mapping[str, Prop]:
+        """The properties by class name."""
+        return {p.name: p for p in self.properties}
 
     @property
     def is_event(self) -> bool:

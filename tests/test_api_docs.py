@@ -60,3 +60,9 @@ def test_the_examples_run_in_order() -> None:
                 exec(example, namespace)
             except Exception as exc:  # pragma: no cover - the message is the point
                 pytest.fail(f"docs/api.md example of {name} failed: {example}\n{exc!r}")
+
+
+def test_every_lazy_name_is_in_all_and_resolves() -> None:
+    assert set(tagkit._HOMES) | {"__version__"} == set(tagkit.__all__)
+    for name in tagkit.__all__:
+        assert getattr(tagkit, name) is not None

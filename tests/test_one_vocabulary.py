@@ -100,7 +100,7 @@ ADDITION = textwrap.dedent(
         _p("item_count", "itemCount", INT, required=True),
     )
     TAGS = tuple(
-        replace(t, properties=PRODUCT) if t.properties and t.properties[0].name == "url" else t
+        t._replace(properties=PRODUCT) if t.properties and t.properties[0].name == "url" else t
         for t in TAGS
     ) + (
         Tag("cn_wishlist", "wishlist", "Wishlist", "first", WISHLIST, page_key="wishlist"),
@@ -152,7 +152,7 @@ def test_adding_a_property_and_a_tag_is_one_table_change(tmp_path: Path) -> None
     source = table.read_text(encoding="utf-8")
     marker = "# JavaScript-only rows"
     assert marker in source
-    addition = "from dataclasses import replace\n" + ADDITION
+    addition = ADDITION
     table.write_text(source.replace(marker, addition + "\n" + marker), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     result = subprocess.run(

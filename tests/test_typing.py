@@ -82,21 +82,21 @@ def test_page_attributes_match_the_vocabulary() -> None:
         assert hints[tag.page_key] == expected, f"declare Page.{tag.page_key}: {expected}"
 
 
-def _mypy(path: Path) -> subprocess.CompletedProcess[str]:
+def _mypy(path: Path, cache: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(path)],
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(cache), str(path)],
         capture_output=True,
         text=True,
         cwd=HERE,
     )
 
 
-def test_mypy_sees_the_model_types_in_user_code() -> None:
-    result = _mypy(HERE / "uses_models.py")
+def test_mypy_sees_the_model_types_in_user_code(tmp_path: Path) -> None:
+    result = _mypy(HERE / "uses_models.py", tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_rejects_a_wrong_type() -> None:
-    result = _mypy(HERE / "wrong_type.py")
+def test_mypy_rejects_a_wrong_type(tmp_path: Path) -> None:
+    result = _mypy(HERE / "wrong_type.py", tmp_path)
     assert result.returncode == 1, result.stdout
     assert 'expression has type "Decimal", variable has type "int"' in result.stdout
