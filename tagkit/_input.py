@@ -42,26 +42,50 @@ def validate(tag: Tag, data: object, *, path: str | None = None) -> object:
     return value
 
 
+_MARKER, _TEXTS, _MANY, _ONE = range(4)
+
+
+def _plan(tag: Tag) -> tuple[int, type[Record]]:
+    if tag.instances == "presence":
+        return _MARKER, Record
+    if tag.value_is_text:
+        return _TEXTS, Record
+    return (_MANY if tag.multiple else _ONE), record_type(tag.properties)
+
+
+# What each row takes, worked out once, by the row's identity (a row outside the table is
+# planned on each call).
+_PLANS = {id(tag): (tag, _plan(tag)) for tag in vocab.ENTRIES}
+
+
 def build(tag: Tag, data: object, path: str, problems: list[Problem]) -> object | None:
     """:func:`validate` without raising: the value, or None with the problems added."""
-    if tag.instances == "presence":
-        if type(data) is bool:
-            return data
-        problems.append(
-            Problem(path, f"must be true or false (a marker carries no data), got {data!r}")
-        )
-        return None
-    if tag.value_is_text:
-        return _texts(tag, data, path, problems)
-    kind = record_type(tag.properties)
-    if tag.multiple:
+    known = _PLANS.get(id(tag))
+    mode, kind = known[1] if known is not None and known[0] is tag else _plan(tag)
+    if mode == _ONE:
+        if type(data) is dict:
+            return kind._fast_build(data) or kind.build(data, path, problems)
+        return _one(kind, tag, data, path, problems)
+    if mode == _MANY:
+        if type(data) is list:
+            fast = kind._fast_build
+            built = [fast(item) for item in data]
+            if None not in built:
+                return tuple(built)
         if is_sequence(data):
             assert isinstance(data, (list, tuple))
-            built = build_each(kind, [_expand(tag, item) for item in data], path, problems)
-            return tuple(r for r in built if r is not None)
+            each = build_each(kind, [_expand(tag, item) for item in data], path, problems)
+            return tuple(r for r in each if r is not None)
         one = _one(kind, tag, data, path, problems)
         return None if one is None else (one,)
-    return _one(kind, tag, data, path, problems)
+    if mode == _TEXTS:
+        return _texts(tag, data, path, problems)
+    if type(data) is bool:
+        return data
+    problems.append(
+        Problem(path, f"must be true or false (a marker carries no data), got {data!r}")
+    )
+    return None
 
 
 def _expand(tag: Tag, data: object) -> object:
@@ -86,7 +110,35 @@ def _one(
     return None
 
 
+def _plain_texts(tag: Tag, items: list[object]) -> tuple[str, ...] | None:
+    """Common, valid text values (printable, within the limits), or None for the full rules."""
+    out = []
+    levels, limit = tag.pattern is not None, tag.max_length
+    for item in items:
+        if type(item) is not str:
+            return None
+        value = item.strip()
+        if not value.isprintable():
+            return None
+        if not value:
+            continue
+        if levels and (value[0] != "/" or value[-1] == "/" or "//" in value):
+            return None
+        # UTF-16 units are the code points for ASCII text, at most twice as many otherwise.
+        if limit is not None and len(value) * 2 > limit:
+            if not value.isascii() or len(value) > limit:
+                return None  # the full rules count and report
+        out.append(value)
+    if tag.max_items is not None and len(out) > tag.max_items:
+        return None
+    return tuple(out)
+
+
 def _texts(tag: Tag, raw: object, path: str, problems: list[Problem]) -> tuple[str, ...] | None:
+    if type(raw) is list:
+        fast = _plain_texts(tag, raw)
+        if fast is not None:
+            return fast
     items = [raw] if type(raw) is str else raw
     if not is_sequence(items):
         problems.append(Problem(path, f"must be text or a list of text, got {raw!r}"))

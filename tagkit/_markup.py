@@ -77,17 +77,26 @@ def _tag_frame(cache: dict[tuple[str, bool], Frame], shape: str, name: str, hidd
 def container(name: str, record: Record | None, *, hidden: bool) -> str:
     """A container tag holding ``record``'s properties (none for a marker such as cn_login)."""
     before, after = _tag_frame(_CONTAINER, "container", name, hidden)
+    if record is None:
+        return f"{before}{after}"
+    body = record._markup
+    if body is not None:
+        return f"{before}{body}{after}"
     parts = [before]
-    if record is not None:
-        _parts(record, parts)
+    _parts(record, parts)
     parts.append(after)
     return "".join(parts)
 
 
-def text_tag(name: str, text: str, *, hidden: bool) -> str:
-    """A tag whose value is its own text (page category, page tag)."""
+def containers(name: str, records: tuple[Record, ...], *, hidden: bool) -> list[str]:
+    """One container per record, for a tag that may repeat."""
+    return [container(name, record, hidden=hidden) for record in records]
+
+
+def text_tags(name: str, texts: tuple[str, ...], *, hidden: bool) -> list[str]:
+    """One tag per text, for tags whose value is their own text (page categories, tags)."""
     before, after = _tag_frame(_TEXT_TAG, "text_tag", name, hidden)
-    return f"{before}{escape(text)}{after}"
+    return [f"{before}{escape(text)}{after}" for text in texts]
 
 
 def join(tags: list[str]) -> Markup:

@@ -131,25 +131,12 @@ class Record:
         """The record for common, valid input, or None to take the full rules (_fastpath)."""
         if type(data) is not dict:
             return None
-        shape = tuple(data)
-        shapes = cls._SHAPES
-        fast = shapes.get(shape)
+        fast = cls._SHAPES.get(tuple(data))
         if fast is None:
-            if len(shapes) >= _MAX_SHAPES:
+            if len(cls._SHAPES) >= _MAX_SHAPES:
                 return None  # an input of ever new shapes: the full rules serve it
-            fast = shapes[shape] = cls._compile_shape(shape)
-        built = fast(data)
-        if built is None:
-            return None
-        values, body = built
-        if cls._HAS_CHECK:
-            problems: list[Problem] = []
-            cls._check(values, cls.LABEL, problems)
-            if problems:
-                return None
-        record = cls.__new__(cls)
-        object.__setattr__(record, "_values", values)
-        object.__setattr__(record, "_markup", body if cls._IS_CONTENT else None)
+            fast = cls._SHAPES[tuple(data)] = cls._compile_shape(tuple(data))
+        record: R | None = fast(data)
         return record
 
     @classmethod
@@ -159,8 +146,27 @@ class Record:
         extra = cls._fast_extra() if cls.OPEN else None
         frames = frame_of if cls._IS_CONTENT else None
         return compile_shape(
-            cls.__name__, cls.PROPS, shape, frames=frames, nested=builder, extra=extra
+            cls.__name__, cls.PROPS, shape, cls._maker(), frames=frames, nested=builder, extra=extra
         )
+
+    @classmethod
+    def _maker(cls) -> Callable[[dict[str, object], str], Record | None]:
+        """What the compiled fast path calls to make a record from checked values and body."""
+        new, set_values, set_body = object.__new__, _SET_VALUES, _SET_MARKUP
+        content, check, label = cls._IS_CONTENT, cls._HAS_CHECK, cls.LABEL
+
+        def make(values: dict[str, object], body: str) -> Record | None:
+            if check:
+                problems: list[Problem] = []
+                cls._check(values, label, problems)
+                if problems:
+                    return None  # the full rules report it
+            record = new(cls)
+            set_values(record, values)
+            set_body(record, body if content else None)
+            return record
+
+        return make
 
     @classmethod
     def _fast_extra(cls) -> Callable[[str], bool]:
@@ -361,6 +367,11 @@ class Record:
         A multi-valued property gives a tuple of values, cart lines a tuple of records.
         """
         return self._values.items()
+
+
+# The slots' own setters: records are immutable, so their __setattr__ refuses.
+_SET_VALUES = Record.__dict__["_values"].__set__
+_SET_MARKUP = Record.__dict__["_markup"].__set__
 
 
 def _failed(problems: Iterable[Problem], path: str) -> bool:

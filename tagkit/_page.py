@@ -168,7 +168,7 @@ for _tag in vocab.ENTRIES:
 def _collect(data: Mapping[str, object]) -> dict[str, object]:
     problems: list[Problem] = []
     values: dict[str, object] = {}
-    entries = vocab.ENTRY_BY_PAGE_KEY
+    entries = _ENTRIES
     for key, raw in data.items():
         tag = entries.get(key) if type(key) is str else None
         if tag is None:
@@ -182,9 +182,16 @@ def _collect(data: Mapping[str, object]) -> dict[str, object]:
             continue
         value = build(tag, raw, key, problems)
         # Left out when empty, so equal pages compare equal however they were written.
-        if value is not None and value != _DEFAULTS[key]:
+        if value is not None and value is not False and value != ():
             values[key] = value
     if problems:
         raise ValidationError(problems)
     # Kept in the table's order, whatever the input's.
-    return {tag.page_key: values[tag.page_key] for tag in vocab.ENTRIES if tag.page_key in values}
+    ranks = [_RANK[key] for key in values]
+    if ranks != sorted(ranks):
+        values = {key: values[key] for key in sorted(values, key=_RANK.__getitem__)}
+    return values
+
+
+_RANK = {tag.page_key: i for i, tag in enumerate(vocab.ENTRIES)}
+_ENTRIES = dict(vocab.ENTRY_BY_PAGE_KEY)

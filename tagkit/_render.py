@@ -8,36 +8,64 @@ Every function returns :class:`markupsafe.Markup`, which Jinja2 and Django inser
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from markupsafe import Markup
 
 from . import _markup
 from . import vocabulary as vocab
 from ._input import validate
-from ._model import Record
 from ._page import Page
 from .errors import Problem, ValidationError
 from .vocabulary import Tag
 
 
-def _tags(tag: Tag, page: Page, hidden: bool, out: list[str]) -> None:
-    value = page.get(tag)
+def _write(tag: Tag) -> Callable[[object, bool, list[str]], None]:
+    """How one row's value is written: markers, text tags, one record or several."""
+    name = tag.name
     if tag.value_is_text:
-        out.extend(_markup.text_tag(tag.name, text, hidden=hidden) for text in value)
-    elif tag.instances == "presence":
-        if value:
-            out.append(_markup.container(tag.name, None, hidden=hidden))
-    else:
-        records = (value,) if isinstance(value, Record) else value or ()
-        out.extend(_markup.container(tag.name, record, hidden=hidden) for record in records)
+
+        def texts(value: object, hidden: bool, out: list[str]) -> None:
+            out += _markup.text_tags(name, value, hidden=hidden)  # type: ignore[arg-type]
+
+        return texts
+    if tag.instances == "presence":
+
+        def marker(value: object, hidden: bool, out: list[str]) -> None:
+            if value:
+                out.append(_markup.container(name, None, hidden=hidden))
+
+        return marker
+    if tag.multiple:
+
+        def records(value: object, hidden: bool, out: list[str]) -> None:
+            out += _markup.containers(name, value, hidden=hidden)  # type: ignore[arg-type]
+
+        return records
+
+    def record(value: object, hidden: bool, out: list[str]) -> None:
+        out.append(_markup.container(name, value, hidden=hidden))  # type: ignore[arg-type]
+
+    return record
 
 
-def render_tags(page: Page, tags: Iterable[Tag] = vocab.TAGS, *, hidden: bool = False) -> Markup:
+# Each tag row's writer by page-document key; a page holds only the rows it has, in the
+# table's order, so rendering walks those alone.
+_WRITERS = {tag.page_key: _write(tag) for tag in vocab.TAGS}
+
+
+def render_tags(page: Page, tags: Iterable[Tag] | None = None, *, hidden: bool = False) -> Markup:
     """The tags of ``page`` among ``tags`` (default: all, in the vocabulary's order)."""
     out: list[str] = []
-    for tag in tags:
-        _tags(tag, page, hidden, out)
+    if tags is None:
+        writers = _WRITERS
+        for key, value in page._values.items():
+            write = writers.get(key)
+            if write is not None:
+                write(value, hidden, out)
+    else:
+        for tag in tags:
+            _WRITERS[tag.page_key](page.get(tag), hidden, out)
     return _markup.join(out)
 
 
