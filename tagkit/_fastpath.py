@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from json import dumps as json_dumps
+from json.encoder import encode_basestring as encode_json_string
 from typing import Any
 
 from ._frames import replace_entities
@@ -74,9 +76,13 @@ def _escaped(value: str) -> str:
 class _Writer:
     """Generates one shape's function, row by row."""
 
-    def __init__(self, frames: Frames | None) -> None:
+    def __init__(self, frames: Frames | None, json: bool) -> None:
         self.frames = frames
+        self.json = json
+        # Whether each row writes a piece: an element of the tag body, or a JSON member.
+        self.writes = frames is not None or json
         self.names: dict[str, object] = {
+            "ENC": encode_json_string,
             "Decimal": Decimal,
             "Invalid": Invalid,
             "MAX": MAX_SAFE_INTEGER,
@@ -101,8 +107,19 @@ class _Writer:
         if prop.pattern is not None and prop.pattern != CATEGORY_PATTERN:
             self.names[f"P_{prop.name}"] = re.compile(prop.pattern)
 
-    def element(self, prop: Prop, piece: str, text: str, indent: str, *, escape: bool) -> None:
-        """Set ``piece`` to the property element holding ``text`` (a name), escaped or not."""
+    def member(self, js_key: str) -> str:
+        """The name of the constant ``"jsKey":`` that starts a JSON member."""
+        return self.name("K", json_dumps(js_key) + ":")
+
+    def element(
+        self, prop: Prop, piece: str, text: str, indent: str, *, escape: bool, string: bool = True
+    ) -> None:
+        """Set ``piece`` to the property element holding ``text`` (a name), escaped or not; in
+        JSON, to the member holding it as a JSON string or, for numbers, as is."""
+        if self.json:
+            value = f"ENC({text})" if string else text
+            self.lines.append(f"{indent}{piece} = {self.member(prop.js_key)} + {value}")
+            return
         if self.frames is None:
             return
         if escape:
@@ -112,7 +129,7 @@ class _Writer:
 
     def scalar(self, prop: Prop, value: str, piece: str) -> None:
         key, add = repr(prop.name), self.lines.append
-        if self.frames is not None and not prop.required:
+        if self.writes and not prop.required:
             add(f"    {piece} = ''")
         if prop.required:
             indent = "    "
@@ -175,7 +192,7 @@ class _Writer:
             ]
             self.lines += self.range(prop, value, indent)
             add(f"{indent}values[{key}] = {value}")
-            self.element(prop, piece, "t", indent, escape=False)
+            self.element(prop, piece, "t", indent, escape=False, string=False)
             return
         if kind is Kind.INTEGER:
             self.lines += [
@@ -190,7 +207,7 @@ class _Writer:
             ]
             self.lines += self.range(prop, value, indent)
             add(f"{indent}values[{key}] = {value}")
-            self.element(prop, piece, "t", indent, escape=False)
+            self.element(prop, piece, "t", indent, escape=False, string=False)
             return
         if kind is Kind.ENUM:
             table = self.name("E", {choice.lower(): choice for choice in prop.choices})
@@ -234,7 +251,7 @@ class _Writer:
             f"    elif type({value}) is not list and type({value}) is not tuple: return None",
             "    out = []",
         ]
-        if self.frames is not None:
+        if self.writes:
             add("    body = []")
         add(f"    for {item} in {value}:")
         if prop.kind is Kind.OBJECT:
@@ -243,7 +260,9 @@ class _Writer:
             add(f"        {item} = {build}({item})")
             add(f"        if {item} is None: return None")
             add(f"        out.append({item})")
-            if self.frames is not None:
+            if self.json:
+                add(f"        body.append({item}._json)")
+            elif self.frames is not None:
                 before, after = self.frame("nested", prop.name)
                 add(f"        body.append(f'{{{before}}}{{{item}._markup}}{{{after}}}')")
         else:
@@ -251,12 +270,17 @@ class _Writer:
             self.lines += _text(item, prop, "        ")
             add(f"        if {item}:")
             add(f"            out.append({item})")
-            if self.frames is not None:
+            if self.json:
+                add(f"            body.append(ENC({item}))")
+            elif self.frames is not None:
                 before, after = self.frame("property", prop.name)
                 add(f"            {item} = {_escaped(item)}")
                 add(f"            body.append(f'{{{before}}}{{{item}}}{{{after}}}')")
         add(f"    if out: values[{prop.name!r}] = tuple(out)")
-        if self.frames is not None:
+        if self.json:
+            # Arrays are always present (docs/connectif.md#empty-arrays-present).
+            add(f"    {piece} = {self.member(prop.js_key)} + '[' + ','.join(body) + ']'")
+        elif self.frames is not None:
             add(f"    {piece} = ''.join(body)")
 
 
@@ -267,17 +291,20 @@ def compile_shape(
     make: Make,
     *,
     frames: Frames | None = None,
+    json: bool = False,
     nested: Callable[[object], Any] | None = None,
     extra: Callable[[str], bool] | None = None,
 ) -> FastPath:
     """The fast builder of input with exactly ``keys`` for a model with rows ``props``.
 
     ``make(values, body)`` makes the record. ``frames`` gives the markup around a property's
-    text (and a nested object); without it the body is "". ``nested`` builds one nested record
-    (a cart line) from a mapping, or returns None; the record's own body is in its
-    ``_markup``. ``extra`` (open models: the contact) says whether a key outside the table is a
-    usable custom field; its value must then be plain text, kept after the table's values in
-    input order.
+    text (and a nested object); without it the body is "". With ``json``, the body is instead
+    the JSON object ``to_js()`` would give, keys sorted, as :mod:`tagkit.jsonsafe` writes it
+    before its script escaping (nested records bring theirs in ``_json``). ``nested`` builds
+    one nested record (a cart line) from a mapping, or returns None; the record's own body is
+    in its ``_markup``. ``extra`` (open models: the contact) says whether a key outside the
+    table is a usable custom field; its value must then be plain text, kept after the table's
+    values in input order.
     """
     by_key = {p.data_key: p for p in props}
     custom: list[str] = []
@@ -291,14 +318,18 @@ def compile_shape(
     present = set(keys)
     if any(p.required and p.data_key not in present for p in props):
         return _never  # the full rules name what is missing
-    writer = _Writer(frames)
+    writer = _Writer(frames, json)
     lines = writer.lines
     lines += [f"def fast_{name}(data):", "    values = {}"]
     pieces: list[str] = []
+    members: list[tuple[str, str]] = []  # (JS key, piece) for the JSON object
     for i, prop in enumerate(props):
         if prop.data_key not in present:
+            if json and prop.multiple:
+                members.append((prop.js_key, writer.name("K", json_dumps(prop.js_key) + ":[]")))
             continue
         value, piece = f"v{i}", f"m{i}"
+        members.append((prop.js_key, piece))
         lines.append(f"    {value} = data[{prop.data_key!r}]")
         if prop.multiple:
             lines.append(f"    if {value} is None: {value} = ()")  # absent: none
@@ -309,19 +340,26 @@ def compile_shape(
             pieces.append(piece)
     for j, key in enumerate(custom):
         value, piece = f"c{j}", f"n{j}"
+        members.append((key, piece))
         lines.append(f"    {value} = data[{key!r}]")
         lines += _text(value, None, "    ")
         lines.append(f"    {piece} = ''")
         lines.append(f"    if {value}:")
         lines.append(f"        values[{key!r}] = {value}")
-        if frames is not None:
+        if json:
+            lines.append(f"        {piece} = {writer.member(key)} + ENC({value})")
+        elif frames is not None:
             before, after = frames("property", key)
             a, b = writer.name("A", before), writer.name("B", after)
             lines.append(f"        {value} = {_escaped(value)}")
             lines.append(f"        {piece} = f'{{{a}}}{{{value}}}{{{b}}}'")
             pieces.append(piece)
     writer.names["MAKE"] = make
-    body = "f'" + "".join(f"{{{p}}}" for p in pieces) + "'" if pieces else "''"
+    if json:
+        ordered = ", ".join(piece for _, piece in sorted(members))
+        body = f"'{{' + ','.join([p for p in ({ordered},) if p]) + '}}'"
+    else:
+        body = "f'" + "".join(f"{{{p}}}" for p in pieces) + "'" if pieces else "''"
     lines.append(f"    return MAKE(values, {body})")
     source = "\n".join(lines)
     scope: dict[str, object] = {}

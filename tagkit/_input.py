@@ -58,17 +58,24 @@ def _plan(tag: Tag) -> tuple[int, type[Record]]:
 _PLANS = {id(tag): (tag, _plan(tag)) for tag in vocab.ENTRIES}
 
 
-def build(tag: Tag, data: object, path: str, problems: list[Problem]) -> object | None:
-    """:func:`validate` without raising: the value, or None with the problems added."""
+def build(
+    tag: Tag, data: object, path: str, problems: list[Problem], *, json: bool = False
+) -> object | None:
+    """:func:`validate` without raising: the value, or None with the problems added.
+
+    Records from the fast path carry their tag body, or with ``json`` (events mode) the JSON of
+    their ``to_js()``.
+    """
     known = _PLANS.get(id(tag))
     mode, kind = known[1] if known is not None and known[0] is tag else _plan(tag)
     if mode == _ONE:
         if type(data) is dict:
-            return kind._fast_build(data) or kind.build(data, path, problems)
+            fast = kind._fast_build_json if json else kind._fast_build
+            return fast(data) or kind.build(data, path, problems)
         return _one(kind, tag, data, path, problems)
     if mode == _MANY:
         if type(data) is list:
-            fast = kind._fast_build
+            fast = kind._fast_build_json if json else kind._fast_build
             built = [fast(item) for item in data]
             if None not in built:
                 return tuple(built)
@@ -125,9 +132,12 @@ def _plain_texts(tag: Tag, items: list[object]) -> tuple[str, ...] | None:
         if levels and (value[0] != "/" or value[-1] == "/" or "//" in value):
             return None
         # UTF-16 units are the code points for ASCII text, at most twice as many otherwise.
-        if limit is not None and len(value) * 2 > limit:
-            if not value.isascii() or len(value) > limit:
-                return None  # the full rules count and report
+        if (
+            limit is not None
+            and len(value) * 2 > limit
+            and (not value.isascii() or len(value) > limit)
+        ):
+            return None  # the full rules count and report
         out.append(value)
     if tag.max_items is not None and len(out) > tag.max_items:
         return None

@@ -93,11 +93,13 @@ class Record:
     WHAT: ClassVar[str] = ""
     # Whether keys outside the table are allowed (custom contact fields).
     OPEN: ClassVar[bool] = False
-    __slots__ = ("_markup", "_values")
+    __slots__ = ("_json", "_markup", "_values")
 
     _values: dict[str, object]
-    # The tag body, when the fast path wrote it while checking the values (see _fastpath).
+    # The tag body, or the JSON of to_js(), when the fast path wrote it while checking the
+    # values (see _fastpath): the one a page needs, tags or events.
     _markup: str | None
+    _json: str | None
 
     def __init__(self, data: Mapping[str, object] | None = None, /, **fields: object) -> None:
         merged: dict[str, object] = {**(data or {}), **fields}
@@ -112,6 +114,7 @@ class Record:
         ordered = {key: values[key] for key in sorted(values, key=type(self)._SORT_KEY)}
         object.__setattr__(self, "_values", ordered)
         object.__setattr__(self, "_markup", None)
+        object.__setattr__(self, "_json", None)
 
     @classmethod
     def from_dict(cls: type[R], data: object, *, path: str | None = None) -> R:
@@ -128,31 +131,57 @@ class Record:
 
     @classmethod
     def _fast_build(cls: type[R], data: object) -> R | None:
-        """The record for common, valid input, or None to take the full rules (_fastpath)."""
+        """The record for common, valid input, with its tag body, or None to take the full
+        rules (_fastpath)."""
         if type(data) is not dict:
             return None
         fast = cls._SHAPES.get(tuple(data))
         if fast is None:
             if len(cls._SHAPES) >= _MAX_SHAPES:
                 return None  # an input of ever new shapes: the full rules serve it
-            fast = cls._SHAPES[tuple(data)] = cls._compile_shape(tuple(data))
+            fast = cls._SHAPES[tuple(data)] = cls._compile_shape(tuple(data), json=False)
         record: R | None = fast(data)
         return record
 
     @classmethod
-    def _compile_shape(cls, shape: tuple[object, ...]) -> FastPath:
+    def _fast_build_json(cls: type[R], data: object) -> R | None:
+        """As :meth:`_fast_build`, with the JSON of ``to_js()`` instead of the tag body."""
+        if type(data) is not dict:
+            return None
+        fast = cls._JSON_SHAPES.get(tuple(data))
+        if fast is None:
+            if len(cls._JSON_SHAPES) >= _MAX_SHAPES:
+                return None
+            fast = cls._JSON_SHAPES[tuple(data)] = cls._compile_shape(tuple(data), json=True)
+        record: R | None = fast(data)
+        return record
+
+    @classmethod
+    def _compile_shape(cls, shape: tuple[object, ...], *, json: bool) -> FastPath:
         nested = [p for p in cls.PROPS if p.kind is Kind.OBJECT]
-        builder = record_type(vocab.OBJECTS[nested[0].obj or ""])._fast_build if nested else None
+        builder = None
+        if nested:
+            line = record_type(vocab.OBJECTS[nested[0].obj or ""])
+            builder = line._fast_build_json if json else line._fast_build
         extra = cls._fast_extra() if cls.OPEN else None
-        frames = frame_of if cls._IS_CONTENT else None
+        frames = frame_of if cls._IS_CONTENT and not json else None
         return compile_shape(
-            cls.__name__, cls.PROPS, shape, cls._maker(), frames=frames, nested=builder, extra=extra
+            cls.__name__,
+            cls.PROPS,
+            shape,
+            cls._maker(json=json),
+            frames=frames,
+            json=json,
+            nested=builder,
+            extra=extra,
         )
 
     @classmethod
-    def _maker(cls) -> Callable[[dict[str, object], str], Record | None]:
-        """What the compiled fast path calls to make a record from checked values and body."""
-        new, set_values, set_body = object.__new__, _SET_VALUES, _SET_MARKUP
+    def _maker(cls, *, json: bool) -> Callable[[dict[str, object], str], Record | None]:
+        """What the compiled fast path calls to make a record from checked values and the body
+        it wrote (the tag body, or with ``json`` the JSON of ``to_js()``)."""
+        new, set_values = object.__new__, _SET_VALUES
+        set_markup, set_json = _SET_MARKUP, _SET_JSON
         content, check, label = cls._IS_CONTENT, cls._HAS_CHECK, cls.LABEL
 
         def make(values: dict[str, object], body: str) -> Record | None:
@@ -163,7 +192,12 @@ class Record:
                     return None  # the full rules report it
             record = new(cls)
             set_values(record, values)
-            set_body(record, body if content else None)
+            if json:
+                set_markup(record, None)
+                set_json(record, body)
+            else:
+                set_markup(record, body if content else None)
+                set_json(record, None)
             return record
 
         return make
@@ -199,6 +233,7 @@ class Record:
         cls._REQUIRED = tuple(p for p in cls.PROPS if p.required)
         cls._HAS_CHECK = cls._check.__func__ is not Record._check.__func__  # type: ignore[attr-defined]
         cls._SHAPES = {}
+        cls._JSON_SHAPES = {}
         cls._JS = {p.name: (p.js_key, _js_mode(p)) for p in cls.PROPS}
         cls._ARRAYS = tuple(p.js_key for p in cls.PROPS if p.multiple)
         # Custom events are never a tag's content: their fast path writes no body.
@@ -217,6 +252,7 @@ class Record:
                 setattr(cls, prop.data_key, _Field(prop.name, default))
 
     _SHAPES: ClassVar[dict[tuple[object, ...], FastPath]] = {}
+    _JSON_SHAPES: ClassVar[dict[tuple[object, ...], FastPath]] = {}
     _JS: ClassVar[dict[str, tuple[str, int]]] = {}
     _ARRAYS: ClassVar[tuple[str, ...]] = ()
     _IS_CONTENT: ClassVar[bool] = True
@@ -372,6 +408,7 @@ class Record:
 # The slots' own setters: records are immutable, so their __setattr__ refuses.
 _SET_VALUES = Record.__dict__["_values"].__set__
 _SET_MARKUP = Record.__dict__["_markup"].__set__
+_SET_JSON = Record.__dict__["_json"].__set__
 
 
 def _failed(problems: Iterable[Problem], path: str) -> bool:

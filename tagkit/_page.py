@@ -79,6 +79,16 @@ class Page:
         object.__setattr__(page, "_values", _collect(data))
         return page
 
+    @classmethod
+    def _for_events(cls, data: object) -> Page:
+        """:meth:`from_dict` for events mode: the records bring the JSON of their ``to_js()``
+        instead of their tag bodies."""
+        if type(data) is not dict and not isinstance(data, Mapping):
+            return cls.from_dict(data)
+        page = cls.__new__(cls)
+        object.__setattr__(page, "_values", _collect(data, json=True))
+        return page
+
     def get(self, tag: Tag) -> Any:
         """This page's value for ``tag`` (its default when the page has none)."""
         return self._values.get(tag.page_key, _DEFAULTS[tag.page_key])
@@ -165,7 +175,7 @@ for _tag in vocab.ENTRIES:
     setattr(Page, _tag.page_key, _Field(_tag.page_key, _DEFAULTS[_tag.page_key]))
 
 
-def _collect(data: Mapping[str, object]) -> dict[str, object]:
+def _collect(data: Mapping[str, object], *, json: bool = False) -> dict[str, object]:
     problems: list[Problem] = []
     values: dict[str, object] = {}
     entries = _ENTRIES
@@ -180,7 +190,7 @@ def _collect(data: Mapping[str, object]) -> dict[str, object]:
             continue
         if raw is None:
             continue
-        value = build(tag, raw, key, problems)
+        value = build(tag, raw, key, problems, json=json)
         # Left out when empty, so equal pages compare equal however they were written.
         if value is not None and value is not False and value != ():
             values[key] = value

@@ -21,6 +21,7 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from json.encoder import encode_basestring as json_string
 
 from markupsafe import Markup, escape
 
@@ -32,7 +33,7 @@ from ._model import Cart, Contact, CustomEvent, Record, event_js, record_type
 from ._page import Page
 from ._render import render_tags
 from .errors import ConfigError, Problem, ValidationError
-from .jsonsafe import script_json
+from .jsonsafe import compact, script_json, script_json_text
 
 PAGE_VISIT = vocab.PAGE_VISIT
 CUSTOM_EVENT = vocab.CUSTOM_TAG.event_type
@@ -225,6 +226,9 @@ def _option(tag: vocab.Tag, data: object, problems: list[Problem]) -> Record | N
     return value
 
 
+_Call = tuple[list["Event"], Record | None, Record | None]
+
+
 def events_payload(
     events: Iterable[Event | CustomEvent] = (),
     *,
@@ -242,6 +246,21 @@ def events_payload(
     >>> events_payload([search("red shoe")], contact={"primary_key": "ana@shop.example"})["events"]
     [{'type': 'search', 'searchText': 'red shoe'}]
     """
+    ordered, people, basket = _call(events, contact, cart, page_visit)
+    options: dict[str, object] = {}
+    for tag, record in ((vocab.CONTACT_TAG, people), (vocab.CART_TAG, basket)):
+        if record is not None:
+            options[tag.body_path or ""] = record.to_js()
+    return {vocab.EVENTS_KEY: [e.to_js() for e in ordered], vocab.OPTIONS_KEY: options}
+
+
+def _call(
+    events: Iterable[Event | CustomEvent],
+    contact: Record | Mapping[str, object] | None,
+    cart: Record | Mapping[str, object] | None,
+    page_visit: bool,
+) -> _Call:
+    """One sendEvents call, checked: its events in the client's order, its contact and cart."""
     problems: list[Problem] = []
     items: list[Event] = []
     for i, item in enumerate(events):
@@ -287,11 +306,60 @@ def events_payload(
     ordered = _ordered(e for e in items if e.type != PAGE_VISIT)
     if visits:
         ordered.append(Event(PAGE_VISIT))
-    options: dict[str, object] = {}
-    for tag, record in ((vocab.CONTACT_TAG, people), (vocab.CART_TAG, basket)):
-        if record is not None:
-            options[tag.body_path or ""] = record.to_js()
-    return {vocab.EVENTS_KEY: [e.to_js() for e in ordered], vocab.OPTIONS_KEY: options}
+    return ordered, people, basket
+
+
+def _key(name: str) -> str:
+    return json_string(name) + ":"
+
+
+_OPTIONS = sorted((tag.body_path or "", tag) for tag in (vocab.CONTACT_TAG, vocab.CART_TAG))
+
+
+def _record_json(record: Record) -> str:
+    found = record._json
+    return found if found is not None else compact(record.to_js())
+
+
+def _event_json(event: Event) -> str:
+    tag = vocab.EVENT_TAGS.get(event.type)
+    record = event.data
+    if tag is not None and tag.event_shape == "nested" and record is not None:
+        members = sorted(
+            [
+                (tag.event_field or "", _record_json(record)),
+                (vocab.EVENT_TYPE_KEY, json_string(event.type)),
+            ]
+        )
+        return "{" + ",".join(_key(k) + v for k, v in members) + "}"
+    return compact(event.to_js())
+
+
+def _payload_json(call: _Call) -> str:
+    """The JSON text of :func:`events_payload`'s value, exactly as :func:`tagkit.jsonsafe.compact`
+    writes it, assembled from the JSON each record brought from the fast path."""
+    ordered, people, basket = call
+    found = {
+        tag.page_key: record
+        for tag, record in ((vocab.CONTACT_TAG, people), (vocab.CART_TAG, basket))
+    }
+    options = [
+        _key(path) + _record_json(record)
+        for path, tag in _OPTIONS
+        if (record := found[tag.page_key]) is not None
+    ]
+    events = ",".join(_event_json(e) for e in ordered)
+    return (
+        "{"
+        + _key(vocab.EVENTS_KEY)
+        + "["
+        + events
+        + "],"
+        + _key(vocab.OPTIONS_KEY)
+        + "{"
+        + ",".join(options)
+        + "}}"
+    )
 
 
 def new_render_id() -> str:
@@ -318,9 +386,15 @@ def render_payload(
     render_id: str | None = None,
 ) -> Markup:
     """The script (or JSON island) for a payload from :func:`events_payload`."""
+    return _script(script_json(payload), nonce=nonce, inline=inline, render_id=render_id)
+
+
+def _script(
+    payload_json: Markup, *, nonce: str | None, inline: bool, render_id: str | None
+) -> Markup:
     check_nonce(nonce)
     rid = _check_render_id(render_id)
-    holes = {"payload_json": script_json(payload)}
+    holes = {"payload_json": payload_json}
     fixed: dict[str, object] = {}
     if nonce is None:
         fixed["nonce"] = None
@@ -360,8 +434,8 @@ def render_events(
     """
     check_nonce(nonce)
     _check_render_id(render_id)
-    payload = events_payload(events, contact=contact, cart=cart, page_visit=page_visit)
-    return render_payload(payload, nonce=nonce, inline=inline, render_id=render_id)
+    payload = _payload_json(_call(events, contact, cart, page_visit))
+    return _script(script_json_text(payload), nonce=nonce, inline=inline, render_id=render_id)
 
 
 def render_page_events(
@@ -387,14 +461,10 @@ def render_page_events(
     """
     check_nonce(nonce)
     _check_render_id(render_id)
-    built = page if isinstance(page, Page) else Page.from_dict(page)
-    payload = events_payload(
-        page_events(built),
-        contact=built.get(vocab.CONTACT_TAG),
-        cart=built.get(vocab.CART_TAG),
-        page_visit=True,
-    )
-    script = render_payload(payload, nonce=nonce, inline=inline, render_id=render_id)
+    built = page if isinstance(page, Page) else Page._for_events(page)
+    call = _call(page_events(built), built.get(vocab.CONTACT_TAG), built.get(vocab.CART_TAG), True)
+    payload = script_json_text(_payload_json(call))
+    script = _script(payload, nonce=nonce, inline=inline, render_id=render_id)
     info = render_tags(built, vocab.PAGE_INFO_TAGS, hidden=hidden)
     if not info:
         return script

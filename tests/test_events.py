@@ -1181,3 +1181,26 @@ def test_jsonsafe_fast_path_equals_the_walker(value: object) -> None:
     out: list[str] = []
     jsonsafe._encode(value, out)
     assert jsonsafe.dumps(value) == jsonsafe._escape("".join(out))
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        SAMPLE,
+        {**SAMPLE, "search": "</script>&'\u2028"},
+        {"login": True, "contact": {"primary_key": "a@b.example", "x": "1"}},
+    ],
+    ids=range(3),
+)
+def test_payload_assembled_from_fast_records_equals_the_dict_payload(doc: dict[str, Any]) -> None:
+    from tagkit.events import _call, _payload_json
+    from tagkit.jsonsafe import compact
+
+    page = Page._for_events(doc)
+    assert (
+        any(r._json is not None for r in page.records("cart") + page.records("purchase"))
+        or "cart" not in doc
+    )
+    args = (page_events(page), page.contact, page.cart, True)
+    expected = events_payload(args[0], contact=args[1], cart=args[2], page_visit=True)
+    assert _payload_json(_call(*args)) == compact(expected)

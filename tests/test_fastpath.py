@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tagkit import BasketItem, Cart, Contact, Product, Purchase, Record
+from tagkit import BasketItem, Cart, Contact, Product, Purchase, Record, _markup, jsonsafe
 from tagkit._sample import sample_page
 
 from .conftest import HOSTILE
@@ -64,6 +64,7 @@ def test_fast_path_equals_full_rules(cls: type[Record], data: dict[str, Any]) ->
     fast = cls._fast_build(data)
     slow = full_rules(cls, data)
     assert slow is not None
+    _same_outputs(cls, data, slow)
     if fast is not None:
         assert fast == slow
         assert list(fast.values.items()) == list(slow.values.items())  # order and types too
@@ -207,6 +208,21 @@ def test_fuzz_fast_path_never_disagrees_with_the_full_rules(model: type[Record],
     assert slow is not None
     assert list(fast.values.items()) == list(slow.values.items())
     assert [type(v) for v in fast.values.values()] == [type(v) for v in slow.values.values()]
+    _same_outputs(model, raw, slow)
+
+
+def _same_outputs(model: type[Record], raw: dict[str, Any], slow: Record) -> None:
+    """What the fast path writes while it checks equals what the full path writes later: the
+    tag body (as _markup writes a record) and the JSON of to_js() (as jsonsafe writes it)."""
+    fast = model._fast_build(raw)
+    if fast is not None and fast._markup is not None:
+        parts: list[str] = []
+        _markup._parts(slow, parts)
+        assert fast._markup == "".join(parts)
+    as_json = model._fast_build_json(raw)
+    if as_json is not None:
+        assert as_json == slow
+        assert as_json._json == jsonsafe.compact(slow.to_js())
 
 
 def test_fractional_bounds_are_exact() -> None:
