@@ -53,10 +53,22 @@ def fill_template(name: str, holes: Mapping[str, Markup], **fixed: Any) -> Marku
     Each hole must be markup already (escaped text, or JSON from :mod:`tagkit.jsonsafe`) and
     printed unchanged by the template, so the result equals a full render.
     """
-    pieces = _frame(name, tuple(holes), tuple(sorted(fixed.items())))
-    values = list(holes.values())
-    out = [pieces[0]]
-    for i in range(1, len(pieces), 2):
-        out.append(values[int(pieces[i])])
-        out.append(pieces[i + 1])
-    return Markup("".join(out))  # noqa: S704 - template text and markup holes only
+    fill = _filler(name, tuple(holes), tuple(sorted(fixed.items())))
+    return Markup(fill(*holes.values()))  # noqa: S704 - template text and markup holes only
+
+
+@functools.lru_cache(maxsize=64)
+def _filler(name: str, holes: tuple[str, ...], fixed: tuple[tuple[str, Any], ...]) -> Any:
+    """A function of the holes' values that joins them with the template's text."""
+    pieces = _frame(name, holes, fixed)
+    texts = pieces[0::2]
+    order = [int(i) for i in pieces[1::2]]
+
+    def fill(*values: str) -> str:
+        out = [texts[0]]
+        for index, text in zip(order, texts[1:], strict=True):
+            out.append(values[index])
+            out.append(text)
+        return "".join(out)
+
+    return fill

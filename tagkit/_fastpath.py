@@ -108,8 +108,18 @@ class _Writer:
             self.names[f"P_{prop.name}"] = re.compile(prop.pattern)
 
     def member(self, js_key: str) -> str:
-        """The name of the constant ``"jsKey":`` that starts a JSON member."""
-        return self.name("K", json_dumps(js_key) + ":")
+        """The name of the constant ``,"jsKey":`` that starts a JSON member. Every member
+        starts with its comma; the object drops the first."""
+        return self.name("K", "," + json_dumps(js_key) + ":")
+
+    def json_string(self, text: str, indent: str) -> None:
+        """Set ``q`` to ``text`` as a JSON string. Printable text (checked before) holds no
+        control character, so only a quote or a backslash needs json's encoder."""
+        quote, backslash = repr('"'), repr("\\")
+        self.lines.append(
+            f"{indent}q = ENC({text}) if ({quote} in {text} or {backslash} in {text})"
+            f" else '\"' + {text} + '\"'"
+        )
 
     def element(
         self, prop: Prop, piece: str, text: str, indent: str, *, escape: bool, string: bool = True
@@ -117,7 +127,13 @@ class _Writer:
         """Set ``piece`` to the property element holding ``text`` (a name), escaped or not; in
         JSON, to the member holding it as a JSON string or, for numbers, as is."""
         if self.json:
-            value = f"ENC({text})" if string else text
+            if string and prop.kind is Kind.DATETIME:
+                value = f"'\"' + {text} + '\"'"  # digits, '-', ':', 'T' and 'Z' only
+            elif string:
+                self.json_string(text, indent)
+                value = "q"
+            else:
+                value = text
             self.lines.append(f"{indent}{piece} = {self.member(prop.js_key)} + {value}")
             return
         if self.frames is None:
@@ -326,7 +342,8 @@ def compile_shape(
     for i, prop in enumerate(props):
         if prop.data_key not in present:
             if json and prop.multiple:
-                members.append((prop.js_key, writer.name("K", json_dumps(prop.js_key) + ":[]")))
+                empty = writer.name("K", "," + json_dumps(prop.js_key) + ":[]")
+                members.append((prop.js_key, empty))
             continue
         value, piece = f"v{i}", f"m{i}"
         members.append((prop.js_key, piece))
@@ -356,8 +373,8 @@ def compile_shape(
             pieces.append(piece)
     writer.names["MAKE"] = make
     if json:
-        ordered = ", ".join(piece for _, piece in sorted(members))
-        body = f"'{{' + ','.join([p for p in ({ordered},) if p]) + '}}'"
+        ordered = "".join(f"{{{piece}}}" for _, piece in sorted(members))
+        body = f"'{{' + f'{ordered}'[1:] + '}}'"
     else:
         body = "f'" + "".join(f"{{{p}}}" for p in pieces) + "'" if pieces else "''"
     lines.append(f"    return MAKE(values, {body})")

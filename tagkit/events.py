@@ -198,15 +198,22 @@ def page_events(page: Page) -> tuple[Event, ...]:
     """The events of a page document (custom events included, page-visit not), in the
     client's order (docs/connectif.md#event-order)."""
     events: list[Event] = []
-    for tag in vocab.ENTRIES:
-        if tag.event_type is None:
+    for key, value in page._values.items():  # only the rows the page holds
+        tag = _EVENT_ROWS.get(key)
+        if tag is None:
             continue
-        if tag.instances == "presence":
-            if page.get(tag):
-                events.append(Event(tag.event_type))
-            continue
-        events.extend(Event(tag.event_type, record) for record in page.records(tag))
+        event_type = tag.event_type or ""
+        if value is True:
+            events.append(Event(event_type))
+        elif isinstance(value, tuple):
+            events.extend(Event(event_type, record) for record in value)
+        elif isinstance(value, Record):
+            events.append(Event(event_type, value))
     return tuple(_ordered(events))
+
+
+# The rows that are events, by page-document key.
+_EVENT_ROWS = {tag.page_key: tag for tag in vocab.ENTRIES if tag.event_type is not None}
 
 
 def _ordered(events: Iterable[Event]) -> list[Event]:
