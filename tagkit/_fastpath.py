@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from json import dumps as json_dumps
 from json.encoder import encode_basestring as encode_json_string
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._frames import replace_entities
 from ._values import MAX_SAFE_INTEGER, Invalid, format_datetime, normalise_datetime
@@ -35,9 +35,27 @@ FastPath = Callable[[Mapping[str, object]], Any]
 Frame = tuple[str, str]
 # The markup before and after a property's text, and around a nested object, by class.
 Frames = Callable[[str, str], Frame]
-# What the generated function calls to make the record: (values, body) -> record, or None when
-# a rule across properties (line quantities adding up) fails.
-Make = Callable[[dict[str, object], str], Any]
+
+
+class Maker(NamedTuple):
+    """How the generated function makes the record: a new instance of ``kind``, its slots set
+    with their own setters (records refuse ``__setattr__``), after ``check`` (rules across
+    properties, such as line quantities adding up) finds no problem."""
+
+    kind: type
+    set_values: Callable[[Any, Any], None]
+    set_markup: Callable[[Any, Any], None]
+    set_json: Callable[[Any, Any], None]
+    check: Callable[[dict[str, object]], bool] | None
+    content: bool
+
+
+class Nested(NamedTuple):
+    """A nested model's builder (a cart line's), and its compiled shapes for a direct call."""
+
+    build: Callable[[object], Any]
+    shapes: Mapping[tuple[object, ...], FastPath]
+
 
 _SPECIAL = "&<>\"'"
 
@@ -258,9 +276,7 @@ class _Writer:
             tests.append(f"{value} > {self.name('HI', prop.maximum)}")
         return [f"{indent}if {' or '.join(tests)}: return None"] if tests else []
 
-    def many(
-        self, prop: Prop, value: str, piece: str, nested: Callable[[object], Any] | None
-    ) -> None:
+    def many(self, prop: Prop, value: str, piece: str, nested: Nested | None) -> None:
         item, add = f"{value}_", self.lines.append
         self.lines += [
             f"    if type({value}) is str: {value} = ({value},)",
@@ -272,8 +288,11 @@ class _Writer:
         add(f"    for {item} in {value}:")
         if prop.kind is Kind.OBJECT:
             assert nested is not None
-            build = self.name("L", nested)
-            add(f"        {item} = {build}({item})")
+            build, shapes = self.name("L", nested.build), self.name("S", nested.shapes)
+            # The line's compiled shape, called directly; a new shape compiles through build.
+            add(f"        if type({item}) is not dict: return None")
+            add(f"        f_ = {shapes}.get(tuple({item}))")
+            add(f"        {item} = f_({item}) if f_ is not None else {build}({item})")
             add(f"        if {item} is None: return None")
             add(f"        out.append({item})")
             if self.json:
@@ -304,16 +323,16 @@ def compile_shape(
     name: str,
     props: tuple[Prop, ...],
     keys: tuple[object, ...],
-    make: Make,
+    maker: Maker,
     *,
     frames: Frames | None = None,
     json: bool = False,
-    nested: Callable[[object], Any] | None = None,
+    nested: Nested | None = None,
     extra: Callable[[str], bool] | None = None,
 ) -> FastPath:
     """The fast builder of input with exactly ``keys`` for a model with rows ``props``.
 
-    ``make(values, body)`` makes the record. ``frames`` gives the markup around a property's
+    ``maker`` says how to make the record. ``frames`` gives the markup around a property's
     text (and a nested object); without it the body is "". With ``json``, the body is instead
     the JSON object ``to_js()`` would give, keys sorted, as :mod:`tagkit.jsonsafe` writes it
     before its script escaping (nested records bring theirs in ``_json``). ``nested`` builds
@@ -371,13 +390,28 @@ def compile_shape(
             lines.append(f"        {value} = {_escaped(value)}")
             lines.append(f"        {piece} = f'{{{a}}}{{{value}}}{{{b}}}'")
             pieces.append(piece)
-    writer.names["MAKE"] = make
     if json:
         ordered = "".join(f"{{{piece}}}" for _, piece in sorted(members))
         body = f"'{{' + f'{ordered}'[1:] + '}}'"
     else:
         body = "f'" + "".join(f"{{{p}}}" for p in pieces) + "'" if pieces else "''"
-    lines.append(f"    return MAKE(values, {body})")
+    writer.names.update(
+        NEW=object.__new__,
+        KIND=maker.kind,
+        SET_VALUES=maker.set_values,
+        SET_MARKUP=maker.set_markup,
+        SET_JSON=maker.set_json,
+        CHECK=maker.check,
+    )
+    if maker.check is not None:
+        lines.append("    if CHECK(values): return None  # the full rules report it")
+    lines += ["    record = NEW(KIND)", "    SET_VALUES(record, values)"]
+    if json:
+        lines += ["    SET_MARKUP(record, None)", f"    SET_JSON(record, {body})"]
+    else:
+        markup = body if maker.content else "None"
+        lines += [f"    SET_MARKUP(record, {markup})", "    SET_JSON(record, None)"]
+    lines.append("    return record")
     source = "\n".join(lines)
     scope: dict[str, object] = {}
     # The source is built from the vocabulary table and the key names of a shape that passed

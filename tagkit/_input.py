@@ -105,8 +105,10 @@ def _expand(tag: Tag, data: object) -> object:
 def _one(
     kind: type[Record], tag: Tag, data: object, path: str, problems: list[Problem]
 ) -> Record | None:
+    if type(data) is kind:
+        return data  # a model of this row, valid since it was built
     data = _expand(tag, data)
-    if isinstance(data, Mapping) or type(data) is kind:
+    if isinstance(data, Mapping):
         return kind.build(data, path, problems)
     form = "an object of properties"
     if tag.shorthand is not None:

@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import Any, ClassVar, TypeVar
 
 from . import vocabulary as vocab
-from ._fastpath import FastPath, compile_shape
+from ._fastpath import FastPath, Maker, Nested, compile_shape
 from ._frames import frame_of
 from ._values import (
     Checker,
@@ -158,49 +158,34 @@ class Record:
 
     @classmethod
     def _compile_shape(cls, shape: tuple[object, ...], *, json: bool) -> FastPath:
-        nested = [p for p in cls.PROPS if p.kind is Kind.OBJECT]
-        builder = None
-        if nested:
-            line = record_type(vocab.OBJECTS[nested[0].obj or ""])
-            builder = line._fast_build_json if json else line._fast_build
-        extra = cls._fast_extra() if cls.OPEN else None
-        frames = frame_of if cls._IS_CONTENT and not json else None
+        lines = [p for p in cls.PROPS if p.kind is Kind.OBJECT]
+        nested = None
+        if lines:
+            line = record_type(vocab.OBJECTS[lines[0].obj or ""])
+            nested = (
+                Nested(line._fast_build_json, line._JSON_SHAPES)
+                if json
+                else Nested(line._fast_build, line._SHAPES)
+            )
+        check = None
+        if cls._HAS_CHECK:
+
+            def check(values: dict[str, object]) -> bool:
+                problems: list[Problem] = []
+                cls._check(values, cls.LABEL, problems)
+                return bool(problems)
+
+        maker = Maker(cls, _SET_VALUES, _SET_MARKUP, _SET_JSON, check, cls._IS_CONTENT)
         return compile_shape(
             cls.__name__,
             cls.PROPS,
             shape,
-            cls._maker(json=json),
-            frames=frames,
+            maker,
+            frames=frame_of if cls._IS_CONTENT and not json else None,
             json=json,
-            nested=builder,
-            extra=extra,
+            nested=nested,
+            extra=cls._fast_extra() if cls.OPEN else None,
         )
-
-    @classmethod
-    def _maker(cls, *, json: bool) -> Callable[[dict[str, object], str], Record | None]:
-        """What the compiled fast path calls to make a record from checked values and the body
-        it wrote (the tag body, or with ``json`` the JSON of ``to_js()``)."""
-        new, set_values = object.__new__, _SET_VALUES
-        set_markup, set_json = _SET_MARKUP, _SET_JSON
-        content, check, label = cls._IS_CONTENT, cls._HAS_CHECK, cls.LABEL
-
-        def make(values: dict[str, object], body: str) -> Record | None:
-            if check:
-                problems: list[Problem] = []
-                cls._check(values, label, problems)
-                if problems:
-                    return None  # the full rules report it
-            record = new(cls)
-            set_values(record, values)
-            if json:
-                set_markup(record, None)
-                set_json(record, body)
-            else:
-                set_markup(record, body if content else None)
-                set_json(record, None)
-            return record
-
-        return make
 
     @classmethod
     def _fast_extra(cls) -> Callable[[str], bool]:

@@ -331,6 +331,8 @@ def _record_json(record: Record) -> str:
 def _event_json(event: Event) -> str:
     tag = vocab.EVENT_TAGS.get(event.type)
     record = event.data
+    if record is None:  # page-visit, login, register: the type alone
+        return "".join(("{", _TYPE, json_string(event.type), "}"))
     if tag is not None and tag.event_shape == "nested" and record is not None:
         members = sorted(
             [
@@ -338,7 +340,10 @@ def _event_json(event: Event) -> str:
                 (vocab.EVENT_TYPE_KEY, json_string(event.type)),
             ]
         )
-        return "{" + ",".join(_key(k) + v for k, v in members) + "}"
+        # One join: a record's JSON can be a page long, and each + would copy it.
+        return "".join(
+            ("{", _key(members[0][0]), members[0][1], ",", _key(members[1][0]), members[1][1], "}")
+        )
     return compact(event.to_js())
 
 
@@ -355,18 +360,13 @@ def _payload_json(call: _Call) -> str:
         for path, tag in _OPTIONS
         if (record := found[tag.page_key]) is not None
     ]
-    events = ",".join(_event_json(e) for e in ordered)
-    return (
-        "{"
-        + _key(vocab.EVENTS_KEY)
-        + "["
-        + events
-        + "],"
-        + _key(vocab.OPTIONS_KEY)
-        + "{"
-        + ",".join(options)
-        + "}}"
-    )
+    events = ",".join([_event_json(e) for e in ordered])
+    return "".join(("{", _EVENTS, "[", events, "],", _OPTIONS_KEY, "{", ",".join(options), "}}"))
+
+
+_EVENTS = _key(vocab.EVENTS_KEY)
+_TYPE = _key(vocab.EVENT_TYPE_KEY)
+_OPTIONS_KEY = _key(vocab.OPTIONS_KEY)
 
 
 def new_render_id() -> str:

@@ -1,0 +1,158 @@
+"""The page documents the benchmarks render: plain dicts, as a shop's code would build them.
+
+Every number is canonical text ("129.95", "2"): tagkit accepts it and the hand-written
+templates print it as is, which is their fastest form (an int or a Decimal costs them a str()
+call inside markupsafe's escape). Some values hold ``&``, quotes or an apostrophe so that
+escaping runs on both sides.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+CATALOGUE = [
+    # (product id, name, unit price, category, brand)
+    ("TR-GTX-42", 'Trail Runner GTX "Storm"', "129.95", "/Shoes/Running/Trail", "Salomon"),
+    ("RS-SOCK-3P", "Running socks (3 pack)", "14.99", "/Accessories/Socks", "Nike"),
+    ("CAP-SUN-01", "Sun cap & visor", "19.50", "/Accessories/Caps", "Buff"),
+    ("JK-WIND-M", "Men's wind jacket", "89.00", "/Clothing/Jackets", "Patagonia"),
+    ("BT-HYD-500", "Hydration bottle 500 ml", "12.00", "/Accessories/Hydration", "CamelBak"),
+    ("TS-TECH-W", "Women's tech tee", "34.90", "/Clothing/T-shirts", "Asics"),
+    ("SH-ROAD-41", "Road shoe <Pegasus 41>", "119.99", "/Shoes/Running/Road", "Nike"),
+    ("LG-TIGHT-W", "Winter tights", "59.95", "/Clothing/Tights", "Craft"),
+]
+
+
+def line(i: int, quantity: int = 1) -> dict[str, Any]:
+    """Cart or purchase line ``i``: every line has the same properties, as rows from one query."""
+    sku, name, price, category, brand = CATALOGUE[i % len(CATALOGUE)]
+    sku = f"{sku}-{i}"
+    return {
+        "quantity": str(quantity),
+        "price": f"{float(price) * quantity:.2f}",
+        "url": f"https://www.shop.example/p/{sku.lower()}?utm_source=cart&ref=basket",
+        "product_id": sku,
+        "name": name,
+        "unit_price": price,
+        "image_url": f"https://cdn.shop.example/img/{sku.lower()}.jpg",
+        "availability": "InStock",
+        "category": [category],
+        "brand": brand,
+    }
+
+
+def lines(n: int) -> list[dict[str, Any]]:
+    return [line(i, quantity=1 + i % 3) for i in range(n)]
+
+
+def _totals(items: list[dict[str, Any]]) -> tuple[str, str]:
+    quantity = sum(int(item["quantity"]) for item in items)
+    price = sum(float(item["price"]) for item in items)
+    return str(quantity), f"{price:.2f}"
+
+
+def cart(n: int) -> dict[str, Any]:
+    items = lines(n)
+    quantity, price = _totals(items)
+    return {
+        "cart_id": "c-9f3a21",
+        "total_quantity": quantity,
+        "total_price": price,
+        "products": items,
+    }
+
+
+def product_page() -> dict[str, Any]:
+    """(a) A product detail page: the product with most optional properties, a contact, a
+    2-line cart, 2 page categories and 2 page tags."""
+    product = {
+        "url": "https://www.shop.example/p/tr-gtx-42?colour=red&size=42",
+        "product_id": "TR-GTX-42",
+        "name": 'Trail Runner GTX "Storm" - Men\'s',
+        "unit_price": "129.95",
+        "image_url": "https://cdn.shop.example/img/tr-gtx-42.jpg",
+        "thumbnail_url": "https://cdn.shop.example/img/tr-gtx-42-thumb.jpg",
+        "description": "Waterproof trail shoe with a Gore-Tex membrane & Vibram sole",
+        "availability": "InStock",
+        "category": ["/Shoes/Running/Trail", "/Sale"],
+        "tag": ["waterproof", "gore-tex", "trail"],
+        "brand": "Salomon",
+        "related_external_product_id": ["TR-GTX-41", "TR-GTX-43"],
+        "priority": "3",
+        "rating_value": "4.6",
+        "review_count": "218",
+        "rating_count": "241",
+        "unit_price_original": "159.95",
+        "unit_price_without_vat": "107.40",
+        "discounted_amount": "30.00",
+        "discounted_percentage": "18.76",
+        "custom_field_1": "SS26",
+    }
+    return {
+        "contact": {
+            "primary_key": "marta.oneill@mail.example",
+            "_name": "Marta",
+            "_surname": "O'Neill",
+        },
+        "cart": cart(2),
+        "product_visited": [product],
+        "page_categories": ["/Shoes/Running/Trail", "/Sale"],
+        "page_tags": ["trail-running", "men & women"],
+    }
+
+
+def category_page() -> dict[str, Any]:
+    """(b) A category listing: a contact with 3 custom fields, an 8-line cart, 10 page
+    categories and 5 page tags."""
+    return {
+        "contact": {
+            "primary_key": "ana.garcia@mail.example",
+            "_name": "Ana",
+            "_surname": "García",
+            "loyalty_tier": "gold",
+            "preferred_store": "Madrid - Gran Vía & Callao",
+            "shoe_size": "38",
+        },
+        "cart": cart(8),
+        "page_categories": [
+            "/Shoes",
+            "/Shoes/Running",
+            "/Shoes/Running/Trail",
+            "/Shoes/Running/Road",
+            "/Shoes/Hiking",
+            "/Clothing",
+            "/Clothing/Jackets",
+            "/Accessories",
+            "/Accessories/Socks",
+            "/Sale",
+        ],
+        "page_tags": ["autumn-sale", "free shipping", "running", "men & women", "new-in"],
+    }
+
+
+def thank_you_page() -> dict[str, Any]:
+    """(c) An order confirmation: a contact and a 15-line purchase."""
+    items = lines(15)
+    quantity, price = _totals(items)
+    purchase = {
+        "purchase_id": "ORD-2026-004217",
+        "cart_id": "c-9f3a21",
+        "total_quantity": quantity,
+        "total_price": price,
+        "payment_method": "card (Visa & 3-D Secure)",
+        "purchase_date": "2026-11-30T09:15:00Z",
+        "products": items,
+    }
+    return {
+        "contact": {
+            "primary_key": "marta.oneill@mail.example",
+            "_name": "Marta",
+            "_surname": "O'Neill",
+        },
+        "purchases": [purchase],
+    }
+
+
+def cart_page(n: int) -> dict[str, Any]:
+    """A page holding only an ``n``-line cart (the scaling case)."""
+    return {"cart": cart(n)}
