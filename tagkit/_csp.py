@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ._values import quoted
 from .errors import ConfigError
 
 CONNECTIF_CDN = "https://cdn.connectif.cloud"
@@ -63,7 +64,7 @@ def check_nonce(nonce: str | None, *, field: str = "nonce") -> str | None:
         raise ConfigError(
             f"{field} must be a CSP nonce: base64 or URL-safe base64 characters "
             f"(letters, digits, '+', '/', '-', '_', up to two trailing '='), like "
-            f"'rAnd0mN0nce+Value==', got {nonce!r}"
+            f"'rAnd0mN0nce+Value==', got {quoted(nonce)}"
         )
     return nonce
 

@@ -28,7 +28,7 @@ from json.encoder import encode_basestring as encode_json_string
 from typing import Any, NamedTuple
 
 from ._frames import replace_entities
-from ._values import MAX_SAFE_INTEGER, Invalid, format_datetime, normalise_datetime
+from ._values import JS_TRIM, MAX_SAFE_INTEGER, Invalid, format_datetime, normalise_datetime
 from .vocabulary import CATEGORY_PATTERN, Kind, Prop
 
 FastPath = Callable[[Mapping[str, object]], Any]
@@ -68,7 +68,7 @@ def _text(target: str, prop: Prop | None, indent: str) -> list[str]:
     """Code that sets ``target`` to its stripped text or returns None."""
     lines = [
         f"{indent}if type({target}) is not str: return None",
-        f"{indent}{target} = {target}.strip()",
+        f"{indent}{target} = {target}.strip(TRIM)",
         # Tab, newline and every other non-printable character take the full rules.
         f"{indent}if not {target}.isprintable(): return None",
     ]
@@ -107,6 +107,7 @@ class _Writer:
             "datetime_value": normalise_datetime,
             "datetime_text": format_datetime,
             "ENT": replace_entities,
+            "TRIM": JS_TRIM,
         }
         self.lines: list[str] = []
         self.pieces: list[str] = []
@@ -247,7 +248,7 @@ class _Writer:
             table = self.name("E", {choice.lower(): choice for choice in prop.choices})
             self.lines += [
                 f"{indent}if type({value}) is not str: return None",
-                f"{indent}{value} = {table}.get({value}.strip().lower())",
+                f"{indent}{value} = {table}.get({value}.strip(TRIM).lower())",
                 f"{indent}if {value} is None: return None",
                 f"{indent}values[{key}] = {value}",
             ]

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from . import vocabulary as vocab
 from ._model import Record, build_each, category_levels, is_sequence, record_type
-from ._values import Invalid, checker, utf16_length
+from ._values import JS_TRIM, Invalid, checker, quoted, utf16_length
 from .errors import Problem, ValidationError
 from .vocabulary import Kind, Tag
 
@@ -90,7 +90,7 @@ def build(
     if type(data) is bool:
         return data
     problems.append(
-        Problem(path, f"must be true or false (a marker carries no data), got {data!r}")
+        Problem(path, f"must be true or false (a marker carries no data), got {quoted(data)}")
     )
     return None
 
@@ -115,7 +115,7 @@ def _one(
         form += f" or the {tag.shorthand} text itself"
     if tag.multiple:
         form += ", or a list of them"
-    problems.append(Problem(path, f"must be {form}, got {data!r}"))
+    problems.append(Problem(path, f"must be {form}, got {quoted(data)}"))
     return None
 
 
@@ -126,7 +126,7 @@ def _plain_texts(tag: Tag, items: list[object]) -> tuple[str, ...] | None:
     for item in items:
         if type(item) is not str:
             return None
-        value = item.strip()
+        value = item.strip(JS_TRIM)
         if not value.isprintable():
             return None
         if not value:
@@ -153,7 +153,7 @@ def _texts(tag: Tag, raw: object, path: str, problems: list[Problem]) -> tuple[s
             return fast
     items = [raw] if type(raw) is str else raw
     if not is_sequence(items):
-        problems.append(Problem(path, f"must be text or a list of text, got {raw!r}"))
+        problems.append(Problem(path, f"must be text or a list of text, got {quoted(raw)}"))
         return None
     assert isinstance(items, (list, tuple))
     row = _TEXT_ROWS[tag.name]
@@ -174,7 +174,7 @@ def _texts(tag: Tag, raw: object, path: str, problems: list[Problem]) -> tuple[s
                 Problem(
                     f"{path}[{i}]",
                     f"must be at most {limit} characters (the client cuts the rest), "
-                    f"got {value!r} ({utf16_length(value)})",
+                    f"got {quoted(value)} ({utf16_length(value)})",
                 )
             )
             continue

@@ -31,10 +31,12 @@ from ._values import (
     Checker,
     Invalid,
     checker,
+    js_trim,
     normalise_datetime,
     normalise_decimal,
     normalise_integer,
     normalise_text,
+    quoted,
     to_text,
 )
 from .errors import Problem, ValidationError
@@ -201,7 +203,7 @@ class Record:
         if record is not None:
             return record
         if type(data) is not dict and not isinstance(data, Mapping):
-            problems.append(Problem(path, f"must be an object of properties, got {data!r}"))
+            problems.append(Problem(path, f"must be an object of properties, got {quoted(data)}"))
             return None
         before = len(problems)
         values = cls._collect(data, path, problems)
@@ -283,7 +285,7 @@ class Record:
                 if _failed(problems, where):
                     continue  # already reported with its own message
                 raw = data.get(prop.data_key)
-                got = "" if raw is None else f", got {raw!r}"
+                got = "" if raw is None else f", got {quoted(raw)}"
                 problems.append(Problem(where, f"is required{got}"))
         cls._check(values, path, problems)
         return values
@@ -425,7 +427,7 @@ def category_levels(raw: object) -> object:
             if not level or "/" in level:
                 raise Invalid(
                     "levels must be non-empty names without '/', like ['Shoes', 'Running'], "
-                    f"got {raw!r}"
+                    f"got {quoted(raw)}"
                 )
         return "/" + "/".join(levels)
     return raw
@@ -437,7 +439,7 @@ def _many(prop: Prop, check: Checker, raw: object, path: str, problems: list[Pro
         return _lines(prop, raw, path, problems)
     items = (raw,) if type(raw) is str else raw
     if not is_sequence(items):
-        problems.append(Problem(path, f"must be a list of values, got {raw!r}"))
+        problems.append(Problem(path, f"must be a list of values, got {quoted(raw)}"))
         return None
     assert isinstance(items, (list, tuple))
     out: list[object] = []
@@ -456,7 +458,7 @@ def _many(prop: Prop, check: Checker, raw: object, path: str, problems: list[Pro
 
 def _lines(prop: Prop, raw: object, path: str, problems: list[Problem]) -> object:
     if not is_sequence(raw):
-        problems.append(Problem(path, f"must be a list of cart lines, got {raw!r}"))
+        problems.append(Problem(path, f"must be a list of cart lines, got {quoted(raw)}"))
         return None
     assert isinstance(raw, (list, tuple))
     line_type = record_type(vocab.OBJECTS[prop.obj or ""])
@@ -540,7 +542,8 @@ class _Totals(Record):
                 problems.append(
                     Problem(
                         join(path, vocab.TOTAL_QUANTITY.name),
-                        f"must equal the sum of the line quantities ({counted}), got {total!r}",
+                        f"must equal the sum of the line quantities ({counted}), "
+                        f"got {quoted(total)}",
                     )
                 )
 
@@ -631,15 +634,25 @@ def _custom_value(raw: object) -> CustomValue | None:
         items = []
         for item in raw:
             if not isinstance(item, str):
-                raise Invalid(f"list items must be strings, got {item!r} in {raw!r}")
+                raise Invalid(f"list items must be strings, got {quoted(item)} in {quoted(raw)}")
             items.append(normalise_text(item))
         return tuple(items)
     if isinstance(raw, str):
         return normalise_text(raw)
-    raise Invalid(f"must be text, a number, true/false, a date or a list of strings, got {raw!r}")
+    raise Invalid(
+        f"must be text, a number, true/false, a date or a list of strings, got {quoted(raw)}"
+    )
 
 
 ANONYMOUS = "anonymous"
+# A JavaScript object swallows this key: set with a text value, it neither becomes a property
+# nor changes anything, so the client sends nothing for it. "constructor" and "prototype"
+# arrive as ordinary properties (tests/browser holds all three to what Chromium does).
+LOST_KEY = "__proto__"
+_LOST = (
+    f"cannot be a field id: JavaScript objects drop a {LOST_KEY!r} key, so Connectif would "
+    "never receive it; rename the field"
+)
 _CONTACT_NAMES = tuple(p.name for p in vocab.CONTACT)
 
 
@@ -653,8 +666,10 @@ def _custom_field_problem(key: str) -> str | None:
         return (
             "is not a usable contact field id: custom field ids are one CSS class "
             "token like 'loyalty_tier' (letters, digits, '_' and '-', not starting "
-            f"with a digit or {vocab.CUSTOM_FIELD_FORBIDDEN_PREFIX!r}), got {key!r}"
+            f"with a digit or {vocab.CUSTOM_FIELD_FORBIDDEN_PREFIX!r}), got {quoted(key)}"
         )
+    if key == LOST_KEY:
+        return _LOST
     close = difflib.get_close_matches(key, _CONTACT_NAMES, n=1, cutoff=0.85)
     if close:
         return f"looks like a misspelt {close[0]!r}; write {close[0]!r}"
@@ -705,12 +720,12 @@ class Contact(Record):
         where = join(path, str(key))
         if key == ANONYMOUS:
             if not isinstance(raw, bool):
-                problems.append(Problem(where, f"must be true or false, got {raw!r}"))
+                problems.append(Problem(where, f"must be true or false, got {quoted(raw)}"))
             elif raw:
                 values[ANONYMOUS] = True
             return
         if not isinstance(key, str):
-            problems.append(Problem(path, f"field ids must be text, got {key!r}"))
+            problems.append(Problem(path, f"field ids must be text, got {quoted(key)}"))
             return
         problem = _custom_field_problem(key)
         if problem is not None:
@@ -789,14 +804,15 @@ def _payload_value(raw: object) -> CustomScalar | None:
     if isinstance(raw, Mapping):
         raise Invalid(
             "is a nested object; a custom event payload is flat: field id -> text, number, "
-            f"true/false or date (docs/connectif.md#event-custom), got {raw!r}"
+            f"true/false or date (docs/connectif.md#event-custom), got {quoted(raw)}"
         )
     if isinstance(raw, (list, tuple, set, frozenset)):
         raise Invalid(
             "is a list; lists are not accepted in a custom event payload until a list-typed "
-            f"field is confirmed (docs/connectif.md#event-custom): send one value, got {raw!r}"
+            f"field is confirmed (docs/connectif.md#event-custom): send one value, "
+            f"got {quoted(raw)}"
         )
-    raise Invalid(f"must be text, a number, true/false or a date, got {raw!r}")
+    raise Invalid(f"must be text, a number, true/false or a date, got {quoted(raw)}")
 
 
 def _payload(raw: object, path: str, problems: list[Problem]) -> Mapping[str, CustomScalar]:
@@ -804,16 +820,27 @@ def _payload(raw: object, path: str, problems: list[Problem]) -> Mapping[str, Cu
     if not isinstance(raw, Mapping):
         problems.append(
             Problem(
-                path, f"must be an object of field id -> value, like {{'size': 42}}, got {raw!r}"
+                path,
+                f"must be an object of field id -> value, like {{'size': 42}}, got {quoted(raw)}",
             )
         )
         return MappingProxyType(values)
     for key, item in raw.items():
-        if not isinstance(key, str) or not key or key != key.strip():
+        if key == LOST_KEY:
+            problems.append(Problem(f"{path}.{key}", _LOST))
+            continue
+        usable = isinstance(key, str) and key and key == js_trim(key)
+        if usable:
+            try:
+                normalise_text(key)
+            except Invalid:
+                usable = False  # a control character or a lone surrogate
+        if not usable:
             problems.append(
                 Problem(
                     path,
-                    f"field ids must be non-empty text without surrounding spaces, got {key!r}",
+                    "field ids must be non-empty text without surrounding spaces or control "
+                    f"characters, got {quoted(key)}",
                 )
             )
             continue

@@ -25,6 +25,7 @@ from ._model import (
     _Field,
     event_js,
 )
+from ._values import quoted
 from .errors import Problem, ValidationError
 from .vocabulary import Tag
 
@@ -73,7 +74,7 @@ class Page:
         """
         if type(data) is not dict and not isinstance(data, Mapping):
             raise ValidationError(
-                [Problem("", f"a page document must be a JSON object, got {data!r}")]
+                [Problem("", f"a page document must be a JSON object, got {quoted(data)}")]
             )
         page = cls.__new__(cls)
         object.__setattr__(page, "_values", _collect(data))

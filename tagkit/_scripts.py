@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from ._csp import check_nonce
 from ._env import render_template
+from ._values import quoted
 from .errors import ConfigError
 from .jsonsafe import script_json
 
@@ -46,7 +47,7 @@ def check_store_id(store_id: object, *, field: str = "store_id") -> str:
         raise ConfigError(
             f"{field} must be the store's id, a UUID of 8-4-4-4-12 hexadecimal digits like "
             f"'0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0' (from the snippet Connectif gives you), "
-            f"got {store_id!r}"
+            f"got {quoted(store_id)}"
         )
     return text
 
@@ -56,7 +57,8 @@ def check_region(region: object, *, field: str = "region") -> str:
     if not isinstance(region, str) or not _REGION.fullmatch(region):
         raise ConfigError(
             f"{field} must be the store's region: lower-case letters then digits, like 'eu6' "
-            f"(the path segment after cdn.connectif.cloud/ in Connectif's snippet), got {region!r}"
+            f"(the path segment after cdn.connectif.cloud/ in Connectif's snippet), "
+            f"got {quoted(region)}"
         )
     return region
 
@@ -64,12 +66,16 @@ def check_region(region: object, *, field: str = "region") -> str:
 def check_url(url: object, *, field: str = "url") -> str:  # not a Connectif name
     """An absolute http(s) URL without spaces, or :class:`ConfigError`."""
     text = url.strip() if isinstance(url, str) else None
-    parts = None if text is None or _SPACE.search(text) else urlsplit(text)
-    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    try:
+        parts = None if text is None or _SPACE.search(text) else urlsplit(text)
+        host = None if parts is None else parts.hostname
+    except ValueError:  # a broken IPv6 host, like https://[::1
+        parts = host = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not host:
         raise ConfigError(
             f"{field} must be an absolute http(s) URL like "
             f"'https://cdn.connectif.cloud/eu6/client-script/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0' "
-            f"(no spaces), got {url!r}"
+            f"(no spaces), got {quoted(url)}"
         )
     assert text is not None
     return text
@@ -84,11 +90,11 @@ def check_worker_url(url: object, *, field: str = "worker_url") -> str:
     try:
         text = check_url(url, field=field)
     except ConfigError:
-        raise ConfigError(f"{field} must be {form}, got {url!r}") from None
+        raise ConfigError(f"{field} must be {form}, got {quoted(url)}") from None
     parts = urlsplit(text)
     scheme = parts.scheme.lower()
     if scheme != "https" and not (scheme == "http" and parts.hostname in _LOCAL_HOSTS):
-        raise ConfigError(f"{field} must be {form}, got {url!r}")
+        raise ConfigError(f"{field} must be {form}, got {quoted(url)}")
     return text
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import reprlib
 from collections.abc import Callable
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -29,35 +30,103 @@ MAX_SAFE_INTEGER = 2**53 - 1
 DECIMAL_TEXT = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 INTEGER_TEXT = re.compile(r"^[0-9]+$")
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
-# C0 controls other than tab, LF and CR, and DEL (docs/connectif.md#text-render-rules).
 DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# C0 controls other than tab, LF and CR, and DEL (docs/connectif.md#text-render-rules).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _WHITESPACE = re.compile(r"\s")
+# What JavaScript's String.prototype.trim removes: WhiteSpace and LineTerminator. Python's
+# str.strip() removes a different set (it takes U+001C-U+001F and U+0085, and leaves U+FEFF).
+JS_TRIM = (
+    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+# Numbers keep their text: bound it, so that 1e-999999999 is refused, not written out in full.
+MAX_SCALE = 20
+
+
+class _Quote(reprlib.Repr):
+    """repr() for error messages: short, one line, whatever the value."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxstring = 80
+        self.maxother = 80
+        self.maxlevel = 3
+
+    def repr_int(self, x: int, level: int) -> str:
+        if abs(x).bit_length() > 200:  # about 60 digits; repr() refuses past 4,300
+            return f"<a whole number of about {int(abs(x).bit_length() * 0.30103) + 1} digits>"
+        return repr(x)
+
+    def repr_str(self, x: str, level: int) -> str:
+        if len(x) <= self.maxstring:
+            return repr(x)
+        return f"{x[: self.maxstring]!r}... ({len(x)} characters)"
+
+
+_QUOTE = _Quote()
+
+
+def quoted(value: object) -> str:
+    """A value in an error message: its repr, shortened, control characters and surrogates
+    escaped, nesting cut, never raising.
+
+    >>> quoted("x" * 100)[-24:]
+    "xxx'... (100 characters)"
+    >>> print(quoted("a\\ud800b"))
+    'a\\ud800b'
+    >>> quoted(10**5000)
+    '<a whole number of about 5001 digits>'
+    """
+    try:
+        return _QUOTE.repr(value)
+    except (RecursionError, ValueError):  # pragma: no cover - reprlib bounds depth and size
+        return f"<a {type(value).__name__}>"
 
 
 def _got(value: object) -> str:
-    return f"got {value!r}"
+    return f"got {quoted(value)}"
+
+
+def js_trim(text: str) -> str:
+    """``text`` with both ends trimmed exactly as JavaScript's ``trim()`` trims."""
+    return text.strip(JS_TRIM)
 
 
 def normalise_text(value: object, *, what: str = "text") -> str:
-    """Strip both ends; reject non-strings and control characters."""
+    """Trim both ends as the client does; reject non-strings, lone surrogates and control
+    characters wherever they stand (docs/connectif.md#text-render-rules)."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise Invalid(f"must be {what}, {_got(value)}")
-    text = str(value).strip()
+    try:
+        text = str(value)
+    except ValueError:  # an integer past Python's digit limit
+        raise Invalid(f"must be {what}, {_got(value)}") from None
+    if _SURROGATE.search(text):
+        raise Invalid(
+            "must be valid Unicode text: it holds a lone surrogate, which no page or request "
+            f"can carry (check how the text was decoded), {_got(value)}"
+        )
     bad = _CONTROL.search(text)
     if bad:
         raise Invalid(
             f"must not contain the control character {bad.group()!r} "
             f"(only tab, line feed and carriage return are allowed), {_got(value)}"
         )
-    return text
+    return js_trim(text)
 
 
 def normalise_url(value: object) -> str:
     text = normalise_text(value, what="an absolute http(s) URL like 'https://shop.example/p/1'")
     if not text:
         return text
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # a broken IPv6 host, like https://[::1
+        raise Invalid(
+            f"must be an absolute http(s) URL like 'https://shop.example/p/1', {_got(value)}"
+        ) from None
     if (
         parts.scheme.lower() not in ("http", "https")
         or not parts.netloc
@@ -87,6 +156,11 @@ def _number(value: object, example: str, *, integral: bool) -> Decimal:
     if isinstance(value, bool):
         raise Invalid(f"must be {form}, {_got(value)}")
     if isinstance(value, int):
+        if abs(value).bit_length() > 64:
+            raise Invalid(
+                f"must be at most {MAX_SAFE_INTEGER} (the client reads numbers with "
+                f"JavaScript, which loses precision above that), {_got(value)}"
+            )
         number = Decimal(value)
     elif isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
@@ -97,7 +171,7 @@ def _number(value: object, example: str, *, integral: bool) -> Decimal:
             raise Invalid(f"must be {form}, {_got(value)}")
         number = value
     elif isinstance(value, str):
-        text = value.strip()
+        text = js_trim(value)
         pattern = INTEGER_TEXT if integral else DECIMAL_TEXT
         if not pattern.match(text):
             raise Invalid(
@@ -107,6 +181,12 @@ def _number(value: object, example: str, *, integral: bool) -> Decimal:
         number = Decimal(text)
     else:
         raise Invalid(f"must be {form}, {_got(value)}")
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_SCALE:
+        raise Invalid(
+            f"must have at most {MAX_SCALE} digits after the point (the client reads "
+            f"JavaScript numbers, which hold about 16 digits), {_got(value)}"
+        )
     if number < 0:
         raise Invalid(f"must be {form}, {_got(value)}")
     if integral and number != number.to_integral_value():
@@ -141,7 +221,7 @@ def normalise_datetime(value: object) -> datetime:
         # A date is midnight UTC (docs/connectif.md#date-date-only).
         moment = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
     elif isinstance(value, str):
-        text = value.strip()
+        text = js_trim(value)
         if DATE_TEXT.match(text):
             try:
                 return normalise_datetime(date.fromisoformat(text))
@@ -155,7 +235,12 @@ def normalise_datetime(value: object) -> datetime:
             raise Invalid(f"must be {form}, {_got(value)}") from None
     else:
         raise Invalid(f"must be {form}, {_got(value)}")
-    return moment.astimezone(timezone.utc).replace(microsecond=0)
+    try:
+        return moment.astimezone(timezone.utc).replace(microsecond=0)
+    except OverflowError:  # 9999-12-31T23:59:59-00:01 is after year 9999 in UTC
+        raise Invalid(
+            f"must fall within the years 1 to 9999 once converted to UTC, {_got(value)}"
+        ) from None
 
 
 def _naive_repr(value: datetime) -> str:
@@ -169,7 +254,7 @@ def _naive_repr(value: datetime) -> str:
 def normalise_enum(value: object, choices: tuple[str, ...]) -> str:
     listed = ", ".join(repr(c) for c in choices)
     if isinstance(value, str):
-        text = value.strip()
+        text = js_trim(value)
         for choice in choices:
             if choice.lower() == text.lower():
                 return choice
@@ -243,7 +328,7 @@ def to_text(value: object) -> str:
 
 def utf16_length(text: str) -> int:
     """Length in UTF-16 code units, as the client's JavaScript counts."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 Checker = Callable[[object], object]
@@ -267,7 +352,7 @@ def checker(prop: Prop) -> Checker:
         def text(value: object) -> object:
             # Printable text needs no control-character scan (tab and newline take the slow path).
             if type(value) is str:
-                result = value.strip()
+                result = js_trim(value)
                 if result.isprintable() and (pattern is None or pattern.match(result)):
                     return result
             return slow(value)
@@ -278,7 +363,7 @@ def checker(prop: Prop) -> Checker:
 
         def matched(value: object) -> object:
             if type(value) is str:
-                result = value.strip()
+                result = js_trim(value)
                 if fast.match(result):
                     return result
             return slow(value)
@@ -307,7 +392,7 @@ def checker(prop: Prop) -> Checker:
 
         def enum(value: object) -> object:
             if type(value) is str:
-                found = table.get(value.strip().lower())
+                found = table.get(js_trim(value).lower())
                 if found is not None:
                     return found
             return slow(value)

@@ -32,6 +32,7 @@ from ._input import validate
 from ._model import Cart, Contact, CustomEvent, Record, event_js, record_type
 from ._page import Page
 from ._render import render_tags
+from ._values import quoted
 from .errors import ConfigError, Problem, ValidationError
 from .jsonsafe import compact, script_json, script_json_text
 
@@ -89,7 +90,8 @@ def _unknown_type(name: object) -> str:
     close = difflib.get_close_matches(str(name), EVENT_TYPES, n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
     return (
-        f"is not an event type tagkit renders; {hint}known: {', '.join(EVENT_TYPES)}, got {name!r}"
+        f"is not an event type tagkit renders; {hint}known: {', '.join(EVENT_TYPES)}, "
+        f"got {quoted(name)}"
     )
 
 
@@ -121,7 +123,7 @@ def event(event_type: str, data: object = None, *, path: str | None = None) -> E
                 [
                     Problem(
                         path or event_type,
-                        f"takes no data (the event is only its type), got {data!r}",
+                        f"takes no data (the event is only its type), got {quoted(data)}",
                     )
                 ]
             )
@@ -277,7 +279,7 @@ def _call(
             items.append(item)
         else:
             raise TypeError(
-                f"events[{i}] must be a tagkit.events.Event, got {item!r}; build it with "
+                f"events[{i}] must be a tagkit.events.Event, got {quoted(item)}; build it with "
                 "event(type, data) or a helper like product_visited(product)"
             )
     people = _option(vocab.CONTACT_TAG, contact, problems)
@@ -380,7 +382,7 @@ def _check_render_id(render_id: str | None) -> str:
     if not isinstance(render_id, str) or not _RENDER_ID.fullmatch(render_id):
         raise ConfigError(
             "render_id must be 1 to 64 letters, digits, '-' or '_' (leave it out to get a fresh "
-            f"random id), got {render_id!r}"
+            f"random id), got {quoted(render_id)}"
         )
     return render_id
 

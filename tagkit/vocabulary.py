@@ -535,7 +535,7 @@ def lookup_tag(name: str) -> Tag:
     >>> lookup_tag("cart").name
     'cn_cart'
     """
-    tag = TAG_BY_NAME.get(name) or TAG_BY_SHORT.get(name)
+    tag = (TAG_BY_NAME.get(name) or TAG_BY_SHORT.get(name)) if isinstance(name, str) else None
     if tag is None:
         known = ", ".join(t.short for t in TAGS)
         raise KeyError(

@@ -21,6 +21,8 @@ HOSTILE: tuple[str, ...] = (
     '<span class="name">Evil name</span>',
     "<!-- comment --> <![CDATA[ x ]]>",
     "tab\there\nnewline",
+    "windows\r\nline break and a lone\rcarriage return",
+    "\u0085next line, \u00a0no-break and \u3000ideographic spaces inside",
 )
 
 

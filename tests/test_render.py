@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from bs4 import BeautifulSoup
@@ -147,9 +148,8 @@ def test_hostile_strings_come_back_unchanged(tag_name: str, path: str, hostile: 
 
 @pytest.mark.parametrize("hostile", HOSTILE, ids=range(len(HOSTILE)))
 def test_hostile_page_tags_and_urls(hostile: str) -> None:
-    url = "https://shop.example/p?q=" + hostile.replace(" ", "%20").replace("\n", "").replace(
-        "\t", ""
-    ).replace("\u2028", "").replace("\u2029", "")
+    # Markup characters stay raw in the URL; spaces and line breaks are percent-encoded.
+    url = "https://shop.example/p?q=" + quote(hostile, safe="<>\"'&{}#%!;=/|")
     data = {"url": url, "product_id": "1", "name": "n", "unit_price": 1}
     tag = hostile[:25].strip()
     page = Page.from_dict(
@@ -190,14 +190,14 @@ def test_the_fast_escape_matches_markupsafe(text: str) -> None:
 
     from tagkit._markup import escape
 
-    assert escape(text) == str(markupsafe_escape(text))
+    assert escape(text) == str(markupsafe_escape(text)).replace("\r", "&#13;")
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("&<>\"'a \u00e9\U0001f600;#x3c")), max_size=30))
+@given(st.text(alphabet=st.sampled_from(list("&<>\"'a \u00e9\U0001f600;#x3c\r\n")), max_size=30))
 def test_the_fast_escape_matches_markupsafe_on_generated_text(text: str) -> None:
     from markupsafe import escape as markupsafe_escape
 
     from tagkit._frames import escape
 
-    assert escape(text) == str(markupsafe_escape(text))
+    assert escape(text) == str(markupsafe_escape(text)).replace("\r", "&#13;")
