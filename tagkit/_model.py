@@ -278,7 +278,7 @@ class Record:
             if value or (value is not None and type(value) is not str):
                 values[name] = value
         for prop in cls._REQUIRED:
-            if prop.name in values or prop.js_key in data:
+            if prop.name in values or (prop.js_key != prop.data_key and prop.js_key in data):
                 continue  # present, or given under its JS key, which has its own message
             if cls._requires(prop, data):
                 where = join(path, prop.data_key)
@@ -624,6 +624,8 @@ def _custom_value(raw: object) -> CustomValue | None:
     if isinstance(raw, bool):
         return "true" if raw else "false"
     if isinstance(raw, (int, float, Decimal)):
+        if isinstance(raw, Decimal) and not raw.is_finite():
+            normalise_decimal(raw)  # raises with the accepted form
         number = normalise_decimal(abs(raw)) if raw < 0 else normalise_decimal(raw)
         sign = "-" if raw < 0 and number != 0 else ""
         return sign + to_text(number)

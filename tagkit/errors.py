@@ -49,4 +49,12 @@ class ConfigError(TagkitError, ValueError):
     """A setting (store id, region, URL, option) that tagkit cannot use."""
 
 
-__all__ = ["ConfigError", "Problem", "TagkitError", "ValidationError"]
+class UnknownTag(ValidationError, KeyError):
+    """A tag name that is neither a Connectif class nor a short name. A :class:`KeyError` too,
+    as a lookup that found nothing."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([Problem("", message)])
+
+
+__all__ = ["ConfigError", "Problem", "TagkitError", "UnknownTag", "ValidationError"]

@@ -271,6 +271,10 @@ def _call(
 ) -> _Call:
     """One sendEvents call, checked: its events in the client's order, its contact and cart."""
     problems: list[Problem] = []
+    if not isinstance(page_visit, bool):
+        raise ValidationError(
+            [Problem("page_visit", f"must be true or false, got {quoted(page_visit)}")]
+        )
     items: list[Event] = []
     for i, item in enumerate(events):
         if isinstance(item, CustomEvent):

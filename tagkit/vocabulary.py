@@ -14,6 +14,8 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Literal, NamedTuple
 
+from .errors import UnknownTag
+
 CLIENT_VERSION = "1.3.0"
 
 
@@ -538,7 +540,7 @@ def lookup_tag(name: str) -> Tag:
     tag = (TAG_BY_NAME.get(name) or TAG_BY_SHORT.get(name)) if isinstance(name, str) else None
     if tag is None:
         known = ", ".join(t.short for t in TAGS)
-        raise KeyError(
+        raise UnknownTag(
             f"unknown tag {name!r}; expected a Connectif class like 'cn_cart' or one of: {known}"
         )
     return tag

@@ -35,7 +35,7 @@ def run(*args: str, stdin: str | bytes | None = None) -> Result:
 
 @pytest.mark.parametrize(
     ("error", "code"),
-    [(InvalidData("x"), 1), (OutputError("x"), 1), (UsageProblem("x"), 2), (FileProblem("x"), 2)],
+    [(InvalidData("x"), 1), (OutputError("x"), 2), (UsageProblem("x"), 2), (FileProblem("x"), 2)],
 )
 def test_every_error_is_a_click_exception_with_its_exit_code(error: CliError, code: int) -> None:
     assert isinstance(error, click.ClickException)
@@ -116,13 +116,13 @@ def test_a_file_as_a_folder_is_a_usage_error(tmp_path: Path) -> None:
         assert result.stderr == f"error: {a_file} is not a folder\n"
 
 
-def test_demo_that_cannot_write_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_that_cannot_write_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(src: object, dst: object) -> None:
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr("os.replace", refuse)
     result = run("demo", str(tmp_path / "out"))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == f"error: cannot write {str(tmp_path / 'out' / 'page.json')!r}: " + (
         "Permission denied\n"

@@ -298,7 +298,7 @@ def test_service_worker_keeps_a_different_file_without_force(tmp_path: Path) -> 
     target = tmp_path / "service-worker.js"
     target.write_text("// my PWA worker\n", encoding="utf-8")
     result = run("service-worker", "--out", str(target))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.splitlines()[0] == (
         f"error: {target} exists with different content; not replacing it. Compare them, "
@@ -318,7 +318,7 @@ def test_service_worker_into_a_folder_and_custom_url(tmp_path: Path) -> None:
     assert result.exit_code == 0
     written = tmp_path / "site" / "service-worker.js"
     assert written.read_text(encoding="utf-8") == render_service_worker(url)
-    assert run("service-worker", "--out", str(tmp_path / "site")).exit_code == 1
+    assert run("service-worker", "--out", str(tmp_path / "site")).exit_code == 2
 
 
 def test_service_worker_failed_write_keeps_the_old_file(
@@ -332,7 +332,7 @@ def test_service_worker_failed_write_keeps_the_old_file(
 
     monkeypatch.setattr(os, "replace", fail)
     result = run("service-worker", "--out", str(target), "--force")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == (
         f"error: cannot write {str(target)!r}: Permission denied"
     )

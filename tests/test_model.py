@@ -400,3 +400,12 @@ def test_the_largest_exact_number_is_accepted() -> None:
         {"cart_id": "c", "total_quantity": 2**53 - 1, "total_price": "9007199254740991.00"}
     )
     assert cart.total_quantity == 2**53 - 1
+
+
+def test_a_blank_shorthand_is_a_missing_required_value() -> None:
+    """Found by the property tests: a required row whose JS key is its class name."""
+    with pytest.raises(ValidationError) as info:
+        Page.from_dict({"newsletter_subscribe": ""})
+    assert [(p.path, p.message) for p in info.value.problems] == [
+        ("newsletter_subscribe.email", "is required, got ''")
+    ]

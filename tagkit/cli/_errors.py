@@ -6,7 +6,7 @@ class              exit  when
 ``InvalidData``    1     the data or a setting is wrong: every problem of a
                          :class:`tagkit.ValidationError` on its own line, or the one line
                          of a :class:`tagkit.ConfigError`
-``OutputError``    1     a file was not written (it differs and ``--force`` is missing,
+``OutputError``    2     a file was not written (it differs and ``--force`` is missing,
                          or the write failed)
 ``UsageProblem``   2     options that do not go together, an unknown tag or event name
 ``FileProblem``    2     an input file that cannot be read, is not UTF-8 or not JSON
@@ -51,9 +51,9 @@ class InvalidData(CliError):
 
 
 class OutputError(CliError):
-    """An output file was not written (kept, or the write failed): exit 1."""
+    """An output file was not written (kept, or the write failed): exit 2, as for input."""
 
-    exit_code: ClassVar[int] = EXIT_INVALID
+    exit_code: ClassVar[int] = EXIT_USAGE
 
 
 class UsageProblem(CliError):

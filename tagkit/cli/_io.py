@@ -42,6 +42,16 @@ def load_json(source: str, *, option: str = "--data") -> Any:
             f"{option}: {name} is not valid JSON: {exc.msg} at line {exc.lineno}, "
             f"column {exc.colno}"
         ) from None
+    except RecursionError:
+        raise FileProblem(
+            f"{option}: {name} nests objects and lists too deeply to read; a page document "
+            "needs four levels"
+        ) from None
+    except ValueError as exc:  # a whole number past Python's 4,300-digit limit
+        raise FileProblem(
+            f"{option}: {name} holds a whole number of more than 4,300 digits, which no "
+            f"property accepts ({str(exc).split(';')[0]})"
+        ) from None
 
 
 def one_stdin(**sources: str | None) -> None:
