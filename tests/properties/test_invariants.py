@@ -3,6 +3,7 @@ accepted arrives as given, in both modes, and output grows with input, not beyon
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from decimal import Decimal
@@ -80,10 +81,8 @@ def test_output_grows_linearly_with_input(doc: dict[str, Any]) -> None:
         return
     size_in = len(_json_bytes(doc))
     assert len(render_page(page)) <= 40 * size_in + 4096
-    try:
+    with contextlib.suppress(ValidationError):  # a call that needs more: covered above
         assert len(render_page_events(page)) <= 40 * size_in + 4096
-    except ValidationError:
-        pass
 
 
 def _json_bytes(value: Any) -> bytes:
