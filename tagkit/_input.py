@@ -96,9 +96,10 @@ def build(
 
 
 def _expand(tag: Tag, data: object) -> object:
-    # The shorthand: "red shoe" -> {"search_text": "red shoe"}.
-    if tag.shorthand is not None and type(data) is str:
-        return {tag.shorthand: data}
+    # The shorthand: "red shoe" -> {"search_text": "red shoe"}. Text marked safe by a template
+    # engine (a str subclass) is text too.
+    if tag.shorthand is not None and isinstance(data, str):
+        return {tag.shorthand: str(data)}
     return data
 
 

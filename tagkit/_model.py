@@ -43,9 +43,19 @@ from .errors import Problem, ValidationError
 from .vocabulary import Kind, Prop, Tag
 
 R = TypeVar("R", bound="Record")
-# Compiled shapes per model: a shop's data has a handful; input of ever new shapes is served by
-# the full rules once this many are compiled.
-_MAX_SHAPES = 64
+# Compiled shapes kept per model. A catalogue's optional properties make a few dozen shapes;
+# past this many, the oldest is dropped (and compiled again if it comes back), so a
+# long-running process never settles on the slow path.
+_MAX_SHAPES = 256
+
+
+def _remember(
+    shapes: dict[tuple[object, ...], FastPath], shape: tuple[object, ...], fast: FastPath
+) -> FastPath:
+    if len(shapes) >= _MAX_SHAPES:
+        del shapes[next(iter(shapes))]  # the oldest
+    shapes[shape] = fast
+    return fast
 
 
 def join(path: str, name: str) -> str:
@@ -139,9 +149,7 @@ class Record:
             return None
         fast = cls._SHAPES.get(tuple(data))
         if fast is None:
-            if len(cls._SHAPES) >= _MAX_SHAPES:
-                return None  # an input of ever new shapes: the full rules serve it
-            fast = cls._SHAPES[tuple(data)] = cls._compile_shape(tuple(data), json=False)
+            fast = _remember(cls._SHAPES, tuple(data), cls._compile_shape(tuple(data), json=False))
         record: R | None = fast(data)
         return record
 
@@ -152,9 +160,9 @@ class Record:
             return None
         fast = cls._JSON_SHAPES.get(tuple(data))
         if fast is None:
-            if len(cls._JSON_SHAPES) >= _MAX_SHAPES:
-                return None
-            fast = cls._JSON_SHAPES[tuple(data)] = cls._compile_shape(tuple(data), json=True)
+            fast = _remember(
+                cls._JSON_SHAPES, tuple(data), cls._compile_shape(tuple(data), json=True)
+            )
         record: R | None = fast(data)
         return record
 

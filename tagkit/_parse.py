@@ -4,8 +4,10 @@ The rules (docs/connectif.md#lookup): containers are found by class anywhere in 
 one, a single-valued property is the *first* element with its class at any depth, a multi-valued
 one is *every* such element; the contact container looks only at direct children and uses the
 child's whole class attribute as the key; text is the element's text with both ends trimmed.
-What the client would drop or misread is not hidden: it is left out of the page, as the client
-leaves it out of the request, and reported as a :class:`~tagkit.errors.Problem`.
+The page is parsed into the tree a browser builds (:mod:`tagkit._dom`), and every lookup is an
+index lookup into one walk of that tree. What the client would drop or misread is not hidden:
+it is left out of the page, as the client leaves it out of the request, and reported as a
+:class:`~tagkit.errors.Problem`.
 
 >>> result = parse_page('<div class="cn_search"><span class="search_text"> red shoe </span></div>')
 >>> result.page.search.search_text
@@ -20,18 +22,13 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 
 from . import vocabulary as vocab
+from ._dom import Document, class_tokens, js_trim, parse_document, text_content
 from ._input import validate
 from ._model import ANONYMOUS, Record, record_type
 from ._page import Page
 from ._values import utf16_length
 from .errors import Problem, ValidationError
 from .vocabulary import Kind, Prop
-
-# JavaScript's String.prototype.trim removes these (ECMAScript WhiteSpace and LineTerminator).
-_JS_SPACE = (
-    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
-    "\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-)
 
 
 @dataclass(frozen=True)
@@ -44,48 +41,50 @@ class ParsedPage:
 
 def text_of(element: Tag) -> str:
     """The element's text as the client reads a hidden element: textContent, trimmed."""
-    return element.get_text().strip(_JS_SPACE)
-
-
-def _has_class(name: str) -> Any:
-    def match(classes: Any) -> bool:
-        return classes is not None and name in classes.split()
-
-    return match
+    return js_trim(text_content(element))
 
 
 def find_all(root: BeautifulSoup | Tag, class_name: str) -> list[Tag]:
     """Every element below ``root`` carrying ``class_name``, in document order."""
-    return list(root.find_all(class_=_has_class(class_name)))
+    return [el for el in root.find_all(True) if class_name in class_tokens(el.attrs.get("class"))]
 
 
-def _prop_values(container: Tag, props: tuple[Prop, ...]) -> dict[str, object]:
+def contact_children(doc: Document, container: int) -> list[tuple[str, int]]:
+    """The keys the client reads from ``cn_client_info``: each direct child's whole class
+    attribute, in order (docs/connectif.md#lookup-client-info-direct-children,
+    docs/connectif.md#lookup-client-info-class-key). Children without a class are skipped."""
+    out: list[tuple[str, int]] = []
+    for child in doc.children(container):
+        value = doc.elements[child].attrs.get("class")
+        key = " ".join(value) if isinstance(value, list) else value
+        if key:
+            out.append((str(key), child))
+    return out
+
+
+def _prop_values(doc: Document, container: int, props: tuple[Prop, ...]) -> dict[str, object]:
     data: dict[str, object] = {}
     for prop in props:
-        found = find_all(container, prop.name)
+        found = doc.within(container, prop.name)
         if not found:
             continue
         if prop.kind is Kind.OBJECT:
             obj = vocab.OBJECTS[prop.obj or ""]
-            data[prop.js_key] = [_prop_values(line, obj) for line in found]
+            data[prop.js_key] = [_prop_values(doc, line, obj) for line in found]
         elif prop.multiple:
-            values = [text_of(el) for el in found]
+            values = [doc.text(el) for el in found]
             data[prop.name] = [v for v in values if v]
         else:
-            data[prop.name] = text_of(found[0])
+            data[prop.name] = doc.text(found[0])
     return data
 
 
-def _contact_values(container: Tag) -> dict[str, object]:
+def _contact_values(doc: Document, container: int) -> dict[str, object]:
     data: dict[str, object] = {}
-    for child in container.find_all(recursive=False):
-        classes = child.get("class")
-        if not classes:
-            continue
-        key = " ".join(classes) if isinstance(classes, list) else str(classes)
+    for key, child in contact_children(doc, container):
         if key in data:
             continue  # the client keeps the first
-        data[key] = text_of(child)
+        data[key] = doc.text(child)
     if vocab.PRIMARY_KEY.name not in data:
         data[ANONYMOUS] = True
     return data
@@ -149,21 +148,27 @@ def _limit(values: list[str], tag: vocab.Tag, path: str, problems: list[Problem]
 def parse_page(html: str | bytes) -> ParsedPage:
     """Read every Connectif tag of a page as the client would.
 
+    The page is parsed as a browser parses it (:mod:`tagkit._dom`).
     ``parse_page(render_page(page)).page == page`` for every valid page.
     """
-    soup = BeautifulSoup(html, "html.parser")
+    return read_document(parse_document(html))
+
+
+def read_document(doc: Document) -> ParsedPage:
+    """:func:`parse_page` for a page already parsed."""
     problems: list[Problem] = []
     fields: dict[str, Any] = {}
     for tag in vocab.TAGS:
         key = tag.page_key
-        containers = find_all(soup, tag.name)
+        containers = doc.with_class(tag.name)
         if not containers:
             continue
         if tag.instances == "presence":
             fields[key] = True
             continue
         if tag.value_is_text:
-            fields[key] = tuple(_limit([text_of(el) for el in containers], tag, tag.name, problems))
+            texts = [doc.text(el) for el in containers]
+            fields[key] = tuple(_limit(texts, tag, tag.name, problems))
             continue
         if tag.instances == "first":
             containers = containers[:1]
@@ -172,9 +177,9 @@ def parse_page(html: str | bytes) -> ParsedPage:
         for i, container in enumerate(containers):
             path = tag.name if tag.instances == "first" else f"{tag.name}[{i}]"
             if tag.direct_children:
-                data = _contact_values(container)
+                data = _contact_values(doc, container)
             else:
-                data = _prop_values(container, tag.properties)
+                data = _prop_values(doc, container, tag.properties)
             record = _build(kind, data, path, problems)
             if record is not None:
                 records.append(record)
@@ -190,4 +195,12 @@ def parse_records(html: str | bytes, tag: str) -> tuple[Record, ...]:
     return parse_page(html).page.records(vocab.lookup_tag(tag))
 
 
-__all__ = ["ParsedPage", "find_all", "parse_page", "parse_records", "text_of"]
+__all__ = [
+    "ParsedPage",
+    "contact_children",
+    "find_all",
+    "parse_page",
+    "parse_records",
+    "read_document",
+    "text_of",
+]

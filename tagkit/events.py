@@ -40,8 +40,9 @@ PAGE_VISIT = vocab.PAGE_VISIT
 CUSTOM_EVENT = vocab.CUSTOM_TAG.event_type
 # Every event type tagkit sends, in the client's order.
 EVENT_TYPES = vocab.EVENT_TYPES
-# The shipped runner of the no-inline mode, in static/; ``tagkit static`` copies it.
-RUNTIME_FILES: tuple[str, ...] = ("tagkit-events.js",)
+# The browser files a site serves, in static/, which ``tagkit static`` copies: the runner of
+# the no-inline mode, and the AJAX cart kit.
+RUNTIME_FILES: tuple[str, ...] = ("tagkit-events.js", "tagkit-cart.js")
 
 _RENDER_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 

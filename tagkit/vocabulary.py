@@ -264,6 +264,7 @@ def _row(props: tuple[Prop, ...], name: str) -> Prop:
 # key, the emptied cart).
 LINE_QUANTITY = _row(BASKET_ITEM, "quantity")
 CART_ID = _row(CART, "cart_id")
+PURCHASE_ID = _row(PURCHASE, "purchase_id")
 TOTAL_QUANTITY = _row(CART, "total_quantity")
 TOTAL_PRICE = _row(CART, "total_price")
 PRIMARY_KEY = _row(CONTACT, "primary_key")

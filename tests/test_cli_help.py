@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from tagkit._scripts import DEFAULT_WORKER_URL, WORKER_FILE_NAME
-from tagkit.cli import _render, _scripts, main
+from tagkit.cli import _render, _scripts, _site, _validate, main
 
 CLI = Path(__file__).resolve().parents[1] / "tagkit" / "cli"
 COMMANDS = [
@@ -24,6 +24,9 @@ COMMANDS = [
     "service-worker",
     "static",
     "csp",
+    "inspect",
+    "lint",
+    "inject",
 ]
 
 
@@ -36,7 +39,10 @@ def help_of(*args: str) -> str:
 def test_one_group_holds_every_command() -> None:
     assert isinstance(main, click.Group)
     assert sorted(main.commands) == sorted(COMMANDS)
-    families = {c.name for c in (*_render.COMMANDS, *_scripts.COMMANDS)}
+    families = {
+        c.name
+        for c in (*_render.COMMANDS, *_scripts.COMMANDS, *_validate.COMMANDS, *_site.COMMANDS)
+    }
     assert families == set(COMMANDS)
 
 

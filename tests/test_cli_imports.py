@@ -1,7 +1,7 @@
 """Start-up cost of the tagkit command: what each command imports, in a fresh interpreter.
 
-``tagkit --help`` and every command that neither reads HTML (``csp --hash``) nor drives a
-browser must not import an HTML parser, a browser or a web framework, and only ``--version``
+``tagkit --help`` and every command that neither reads HTML (``csp --hash``, ``inspect``,
+``lint``) nor drives a browser (``inspect --browser``) must not import an HTML parser, a browser or a web framework, and only ``--version``
 may import ``importlib.metadata``. Each case runs the command as the console script does, in
 its own interpreter, then looks at ``sys.modules``.
 
@@ -77,6 +77,7 @@ with open(report_path, "w", encoding="utf-8") as out:
 
 PAGE = json.dumps(sample_page())
 CART = '{"cart_id": "c-1", "total_quantity": 0, "total_price": 0}'
+HTML = '<div class="cn_search" hidden><span class="search_text">red shoe</span></div>'
 
 # name: (args, stdin); "{tmp}" is replaced by a temporary folder.
 CASES: dict[str, tuple[list[str], str | None]] = {
@@ -101,7 +102,12 @@ CASES: dict[str, tuple[list[str], str | None]] = {
     "service-worker": (["service-worker", "--out", "{tmp}/public/"], None),
     "static": (["static", "{tmp}/js"], None),
     "csp": (["csp", "--header"], None),
+    # Commands that read HTML: they may load the HTML parser, and nothing else heavy.
+    "inspect": (["inspect", "-", "--format", "json"], HTML),
+    "lint": (["lint", "-", "--format", "sarif"], HTML),
 }
+READS_HTML = frozenset({"bs4", "soupsieve"})
+ALLOWED = {"inspect": READS_HTML, "lint": READS_HTML}
 HELP_OF = [
     "render",
     "page",
@@ -113,6 +119,8 @@ HELP_OF = [
     "service-worker",
     "static",
     "csp",
+    "inspect",
+    "lint",
 ]
 EXPECTED_CODE = {"render-invalid": 1, "render-unknown-tag": 2, "loader-invalid": 1}
 
@@ -147,7 +155,7 @@ def test_command_imports_nothing_heavy(name: str, tmp_path: Path) -> None:
     args, stdin = CASES[name]
     result = probe(args, stdin, tmp_path)
     assert result["code"] == EXPECTED_CODE.get(name, 0), result
-    check(result)
+    check(result, ALLOWED.get(name, frozenset()))
 
 
 @pytest.mark.parametrize("command", HELP_OF)
@@ -162,6 +170,15 @@ def test_only_version_reads_the_package_metadata(tmp_path: Path) -> None:
     assert result["code"] == 0
     assert METADATA in result["loaded"]
     check(result, allowed=frozenset({METADATA}))
+
+
+def test_reading_html_loads_the_parser_but_no_browser(tmp_path: Path) -> None:
+    """A negative control for ``ALLOWED``: ``lint`` and ``inspect`` really parse."""
+    for name in ("inspect", "lint"):
+        args, stdin = CASES[name]
+        result = probe(args, stdin, tmp_path)
+        assert "bs4" in result["loaded"], name
+        assert "playwright" not in result["loaded"], name
 
 
 def test_the_probe_sees_an_import_the_cli_makes(tmp_path: Path) -> None:

@@ -351,16 +351,17 @@ def test_static_copies_the_runtime(tmp_path: Path) -> None:
     dest = tmp_path / "site" / "js"
     result = run("static", str(dest))
     assert result.exit_code == 0
-    copied = dest / "tagkit-events.js"
+    copied, cart = dest / "tagkit-events.js", dest / "tagkit-cart.js"
     assert copied.read_bytes() == static_path("tagkit-events.js").read_bytes()
-    assert result.stdout == f"wrote {copied}\n"
+    assert cart.read_bytes() == static_path("tagkit-cart.js").read_bytes()
+    assert result.stdout == f"wrote {copied}\nwrote {cart}\n"
     assert '<script src="/tagkit-events.js" defer></script>' in result.stderr
     again = run("static", str(dest))
-    assert again.stdout == f"{copied} is up to date\n"
+    assert again.stdout == f"{copied} is up to date\n{cart} is up to date\n"
     copied.write_text("stale", encoding="utf-8")
-    assert run("static", str(dest)).stdout == f"wrote {copied}\n"
+    assert run("static", str(dest)).stdout == f"wrote {copied}\n{cart} is up to date\n"
     assert copied.read_bytes() == static_path("tagkit-events.js").read_bytes()
-    assert sorted(p.name for p in dest.iterdir()) == ["tagkit-events.js"]
+    assert sorted(p.name for p in dest.iterdir()) == ["tagkit-cart.js", "tagkit-events.js"]
 
 
 def test_static_refuses_a_file_as_dest(tmp_path: Path) -> None:

@@ -232,3 +232,17 @@ def test_fractional_bounds_are_exact() -> None:
     assert Fractional._fast_build({"weight": "1", "step": 1}) is None
     with pytest.raises(Exception, match=r"must be between 0\.5 and 2\.25"):
         Fractional.from_dict({"weight": "0.49"})
+
+
+def test_many_shapes_never_leave_common_input_on_the_slow_path() -> None:
+    """Past the cache's size the oldest shape is dropped, not the newcomer refused."""
+    from tagkit._model import _MAX_SHAPES
+
+    base = {"url": "https://s.example/p", "product_id": "1", "name": "n", "unit_price": "1"}
+    optional = [p.name for p in Product.PROPS if not p.required and p.kind is vocab.Kind.STRING]
+    for i in range(_MAX_SHAPES + 10):  # distinct key orders make distinct shapes
+        keys = [optional[(i + j) % len(optional)] for j in range(3)]
+        Product._fast_build({**base, **{k: "x" for k in keys}, f"custom_field_{1 + i % 3}": "y"})
+    assert len(Product._SHAPES) <= _MAX_SHAPES
+    for cls, data in CASES[:6]:
+        assert cls._fast_build(data) is not None, cls

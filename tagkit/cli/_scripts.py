@@ -108,11 +108,13 @@ def service_worker(out: str | None, worker_url: str | None, force: bool) -> None
 @command("static")
 @click.argument("dest", type=FOLDER)
 def static(dest: str) -> None:
-    """Copy tagkit's browser runtime (tagkit-events.js) into DEST, a folder of your site.
+    """Copy tagkit's browser files (tagkit-events.js, tagkit-cart.js) into DEST, a folder of
+    your site.
 
-    Needed for --no-inline event scripts: include it once per page with
-    <script src="/tagkit-events.js" defer></script> (adjust the path). Existing copies are
-    replaced atomically when they differ, so run it again after upgrading tagkit.
+    tagkit-events.js sends --no-inline event scripts: include it once per page with
+    <script src="/tagkit-events.js" defer></script> (adjust the path). tagkit-cart.js gives
+    AJAX carts tagkit.refreshCart(url). Existing copies are replaced atomically when they
+    differ, so run it again after upgrading tagkit.
 
     \b
     Example:
@@ -131,8 +133,9 @@ def static(dest: str) -> None:
             ) from None
         click.echo(install(target / name, data, force=True))
     click.echo(
-        f'Include it once per page: <script src="/{RUNTIME_FILES[0]}" defer></script> '
-        "(the path where DEST is served).",
+        f'Include them once per page: <script src="/{RUNTIME_FILES[0]}" defer></script> '
+        "(the path where DEST is served), and the cart kit where carts change without a "
+        "page load.",
         err=True,
     )
 

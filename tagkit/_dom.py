@@ -1,0 +1,317 @@
+"""A page's tree as a browser builds it, indexed by class in one walk.
+
+Connectif's client runs on the DOM that the browser's HTML5 parser builds, so tagkit parses with
+html5lib, an implementation of the same WHATWG algorithm, into a BeautifulSoup tree. Python's
+``html.parser`` builds a different tree for real pages: it nests a ``<div>`` inside a ``<p>``
+(the browser closes the ``<p>``), keeps ``<div/>`` empty (the browser ignores the slash and
+nests what follows), reads markup inside ``<noscript>``, ``<textarea>``, ``<title>`` and
+``<iframe>`` as elements, keeps foster-parented table content inside the table and misses the
+end of a comment written ``--!>``. Two browser rules html5lib leaves to its caller are applied
+here: ``<noscript>`` content is text (scripting is on, as in every browser that runs the
+client), and ``<template>`` content is no part of the document.
+
+Class lookups follow ``getElementsByClassName``: the attribute is split on ASCII whitespace
+only, and in quirks mode (a page without ``<!doctype html>``) names match ASCII
+case-insensitively.
+
+>>> doc = parse_document('<!doctype html><p class="a"><div class="b">x</div></p>')
+>>> [doc.elements[i].name for i in doc.with_class("b")], doc.within(doc.with_class("a")[0], "b")
+(['div'], [])
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import PreformattedString
+
+HTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
+# The parsers BeautifulSoup can use. Only html5lib builds the browser's tree; the others are
+# accepted for comparison and give no line numbers or a different tree (see the module docstring).
+PARSERS = ("html5lib", "html.parser", "lxml")
+DEFAULT_PARSER = "html5lib"
+
+_ASCII_SPACE = re.compile(r"[\t\n\f\r ]+")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+# JavaScript's String.prototype.trim removes these (ECMAScript WhiteSpace and LineTerminator).
+JS_SPACE = (
+    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+    "\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+
+
+def class_tokens(value: object) -> list[str]:
+    """The class names of a ``class`` attribute, split on ASCII whitespace as the DOM does.
+
+    >>> class_tokens("a\\u00a0b\\tc")
+    ['a\\xa0b', 'c']
+    """
+    if isinstance(value, list):
+        value = " ".join(str(v) for v in value)
+    if not isinstance(value, str):
+        return []
+    return [token for token in _ASCII_SPACE.split(value) if token]
+
+
+def ascii_lower(text: str) -> str:
+    return text.translate(_ASCII_LOWER)
+
+
+def _is_template(tag: Tag) -> bool:
+    return tag.name == "template" and tag.namespace in (None, HTML_NAMESPACE)
+
+
+def text_content(tag: Tag) -> str:
+    """The element's ``textContent``: every text below it, ``<template>`` content excluded."""
+    parts: list[str] = []
+    stack: list[Iterator[Any]] = [iter(tag.contents)]
+    while stack:
+        for node in stack[-1]:
+            if isinstance(node, Tag):
+                if not _is_template(node):
+                    stack.append(iter(node.contents))
+                    break
+            elif isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
+                parts.append(str(node))
+        else:
+            stack.pop()
+    return "".join(parts)
+
+
+def js_trim(text: str) -> str:
+    return text.strip(JS_SPACE)
+
+
+@dataclass(frozen=True)
+class Position:
+    """A place in the page's source: 1-based line and column (in characters)."""
+
+    line: int
+    column: int
+
+
+@dataclass
+class Document:
+    """A parsed page: the tree, its elements in document order and an index by class."""
+
+    soup: BeautifulSoup
+    source: str
+    quirks: bool
+    elements: list[Tag] = field(default_factory=list)
+    # ends[i]: the index of the last element inside elements[i] (i itself when it has none).
+    ends: list[int] = field(default_factory=list)
+    parents: list[int] = field(default_factory=list)
+    by_class: dict[str, list[int]] = field(default_factory=dict)
+    _index: dict[int, int] = field(default_factory=dict)
+    _line_starts: list[int] | None = None
+
+    def _key(self, name: str) -> str:
+        return ascii_lower(name) if self.quirks else name
+
+    def with_class(self, name: str) -> list[int]:
+        """``document.getElementsByClassName(name)``, as element indexes."""
+        return self.by_class.get(self._key(name), [])
+
+    def within(self, root: int, name: str) -> list[int]:
+        """``elements[root].getElementsByClassName(name)``: the descendants with that class."""
+        found = self.by_class.get(self._key(name))
+        if not found:
+            return []
+        low = bisect.bisect_right(found, root)
+        high = bisect.bisect_right(found, self.ends[root])
+        return found[low:high]
+
+    def children(self, index: int) -> list[int]:
+        """The element children of ``elements[index]``, in order."""
+        out: list[int] = []
+        child = index + 1
+        end = self.ends[index]
+        while child <= end:
+            out.append(child)
+            child = self.ends[child] + 1
+        return out
+
+    def ancestors(self, index: int) -> Iterator[int]:
+        parent = self.parents[index]
+        while parent >= 0:
+            yield parent
+            parent = self.parents[parent]
+
+    def index_of(self, tag: Tag) -> int:
+        return self._index[id(tag)]
+
+    def classes(self, index: int) -> list[str]:
+        return class_tokens(self.elements[index].get("class"))
+
+    def has_class(self, index: int, name: str) -> bool:
+        key = self._key(name)
+        return any(self._key(token) == key for token in self.classes(index))
+
+    def text(self, index: int) -> str:
+        """What the client reads from a hidden element: ``textContent``, trimmed."""
+        return js_trim(text_content(self.elements[index]))
+
+    def first(self, name: str, *, html_only: bool = True) -> Tag | None:
+        """The first element called ``name`` in document order (HTML namespace)."""
+        for tag in self.elements:
+            if tag.name == name and (not html_only or tag.namespace in (None, HTML_NAMESPACE)):
+                return tag
+        return None
+
+    def position(self, index: int) -> Position:
+        """Where ``elements[index]``'s start tag begins in the source (1-based).
+
+        html5lib reports the end of each start tag; the start is the ``<name`` before it.
+        Elements the parser made up (``<html>``, ``<body>`` of a fragment) take the position
+        it reports, or line 1, column 1.
+        """
+        tag = self.elements[index]
+        line, column = tag.sourceline, tag.sourcepos
+        if line is None or column is None:
+            return Position(1, 1)
+        starts = self._starts()
+        if line - 1 >= len(starts):
+            return Position(line, column + 1)
+        offset = starts[line - 1] + column
+        found = _rfind_tag(self.source, tag.name, offset)
+        if found < 0:
+            return Position(line, column + 1)
+        start_line = bisect.bisect_right(starts, found)
+        return Position(start_line, found - starts[start_line - 1] + 1)
+
+    def _starts(self) -> list[int]:
+        if self._line_starts is None:
+            starts = [0]
+            starts.extend(m.end() for m in re.finditer("\n", self.source))
+            self._line_starts = starts
+        return self._line_starts
+
+
+def _rfind_tag(source: str, name: str, offset: int) -> int:
+    """The offset of the last ``<name`` (any case) that starts at or before ``offset``."""
+    window_start = max(0, offset - 20_000)
+    window = source[window_start : offset + 1]
+    pattern = re.compile(rf"<{re.escape(name)}(?=[\s/>])", re.IGNORECASE)
+    last = -1
+    for match in pattern.finditer(window):
+        last = match.start()
+    return -1 if last < 0 else window_start + last
+
+
+def _normalise_newlines(text: str) -> str:
+    # The HTML input stream turns CR LF and lone CR into LF before tokenising.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode(data: str | bytes) -> str:
+    """The text of a page: a byte order mark or a ``<meta charset>`` decides, else UTF-8."""
+    if isinstance(data, str):
+        return data
+    import codecs
+
+    from bs4.dammit import EncodingDetector
+
+    boms = (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    )
+    encoding = next((name for bom, name in boms if data.startswith(bom)), None)
+    if encoding is None:
+        declared = EncodingDetector.find_declared_encoding(data, is_html=True)
+        encoding = declared or "utf-8"
+    try:
+        return data.decode(encoding, errors="replace")
+    except LookupError:  # an encoding name Python does not know
+        return data.decode("utf-8", errors="replace")
+
+
+def _html5lib_soup(text: str) -> tuple[BeautifulSoup, bool]:
+    import html5lib
+    from bs4.builder._html5lib import HTML5TreeBuilder
+
+    class BrowserTreeBuilder(HTML5TreeBuilder):
+        """bs4's html5lib builder with scripting on, keeping the document's mode."""
+
+        compat_mode = "no quirks"
+
+        def feed(self, markup: Any) -> None:
+            parser = html5lib.HTMLParser(tree=self.create_treebuilder)  # type: ignore[arg-type]
+            self.underlying_builder.parser = parser
+            parser.parse(markup, scripting=True)
+            self.compat_mode = parser.compatMode
+            self.underlying_builder.parser = None
+
+    builder = BrowserTreeBuilder(multi_valued_attributes=None)
+    soup = BeautifulSoup(text, builder=builder)
+    return soup, builder.compat_mode == "quirks"
+
+
+def parse_document(html: str | bytes, parser: str = DEFAULT_PARSER) -> Document:
+    """Parse a page and index its elements by class in one walk."""
+    text = decode(html)
+    if parser == DEFAULT_PARSER:
+        soup, quirks = _html5lib_soup(text)
+    elif parser in PARSERS:
+        soup = BeautifulSoup(text, parser, multi_valued_attributes=None)
+        quirks = not any(
+            type(node).__name__ == "Doctype" for node in soup.contents
+        )  # approximate: only html5lib knows the legacy doctypes
+    else:
+        raise ValueError(f"parser must be one of {', '.join(PARSERS)}, got {parser!r}")
+    doc = Document(soup=soup, source=_normalise_newlines(text), quirks=quirks)
+    _index(doc)
+    return doc
+
+
+def _index(doc: Document) -> None:
+    elements, ends, parents = doc.elements, doc.ends, doc.parents
+    by_class, index = doc.by_class, doc._index
+    lower = doc.quirks
+    # An explicit stack of (parent index, iterator over children): no recursion limit.
+    stack: list[tuple[int, Iterator[Any]]] = [(-1, iter(doc.soup.contents))]
+    while stack:
+        parent, children = stack[-1]
+        for node in children:
+            if not isinstance(node, Tag):
+                continue
+            position = len(elements)
+            elements.append(node)
+            ends.append(position)
+            parents.append(parent)
+            index[id(node)] = position
+            value = node.attrs.get("class")
+            if value:
+                for token in class_tokens(value):
+                    key = ascii_lower(token) if lower else token
+                    found = by_class.get(key)
+                    if found is None:
+                        by_class[key] = [position]
+                    elif found[-1] != position:
+                        found.append(position)
+            if node.contents and not _is_template(node):
+                stack.append((position, iter(node.contents)))
+                break
+        else:
+            stack.pop()
+            if parent >= 0:
+                ends[parent] = len(elements) - 1
+
+
+__all__ = [
+    "DEFAULT_PARSER",
+    "JS_SPACE",
+    "PARSERS",
+    "Document",
+    "Position",
+    "class_tokens",
+    "decode",
+    "js_trim",
+    "parse_document",
+    "text_content",
+]
