@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 
 from ._frames import replace_entities
 from ._values import JS_TRIM, MAX_SAFE_INTEGER, Invalid, format_datetime, normalise_datetime
-from .vocabulary import CATEGORY_PATTERN, Kind, Prop
+from .vocabulary import Kind, Prop
 
 FastPath = Callable[[Mapping[str, object]], Any]
 Frame = tuple[str, str]
@@ -73,15 +73,8 @@ def _text(target: str, prop: Prop | None, indent: str) -> list[str]:
         f"{indent}if not {target}.isprintable(): return None",
     ]
     if prop is not None and prop.pattern is not None:
-        if prop.pattern == CATEGORY_PATTERN:
-            # '/' first, no empty level, no trailing '/': the pattern, without a regex.
-            lines.append(
-                f"{indent}if {target} and ({target}[0] != '/' or {target}[-1] == '/'"
-                f" or '//' in {target}): return None"
-            )
-        else:
-            lines.append(f"{indent}if {target} and not P_{prop.name}.match({target}):")
-            lines.append(f"{indent}    return None")
+        lines.append(f"{indent}if {target} and not P_{prop.name}.match({target}):")
+        lines.append(f"{indent}    return None")
     return lines
 
 
@@ -123,7 +116,7 @@ class _Writer:
         return self.name("A", before), self.name("B", after)
 
     def pattern(self, prop: Prop) -> None:
-        if prop.pattern is not None and prop.pattern != CATEGORY_PATTERN:
+        if prop.pattern is not None:
             self.names[f"P_{prop.name}"] = re.compile(prop.pattern)
 
     def member(self, js_key: str) -> str:
@@ -303,6 +296,10 @@ class _Writer:
                 add(f"        body.append(f'{{{before}}}{{{item}._markup}}{{{after}}}')")
         else:
             self.pattern(prop)
+            # A blank item that is not empty is refused by the full rules: step aside.
+            add(
+                f"        if type({item}) is str and {item} and not {item}.strip(TRIM): return None"
+            )
             self.lines += _text(item, prop, "        ")
             add(f"        if {item}:")
             add(f"            out.append({item})")

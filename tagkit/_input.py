@@ -14,14 +14,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from . import vocabulary as vocab
-from ._model import Record, build_each, category_levels, is_sequence, record_type
+from ._model import Record, blank, build_each, category_levels, is_sequence, record_type
 from ._values import JS_TRIM, Invalid, checker, quoted, utf16_length
 from .errors import Problem, ValidationError
 from .vocabulary import Kind, Tag
 
 # A text tag's value (page category, page tag) shares the string rules of the table.
 _TEXT_ROWS = {
-    tag.name: vocab._p(tag.name, tag.page_key, Kind.STRING, pattern=tag.pattern)
+    tag.name: vocab._p(tag.name, tag.page_key, Kind.STRING, pattern=tag.pattern, levels=tag.levels)
     for tag in vocab.TAGS
     if tag.value_is_text
 }
@@ -123,7 +123,7 @@ def _one(
 def _plain_texts(tag: Tag, items: list[object]) -> tuple[str, ...] | None:
     """Common, valid text values (printable, within the limits), or None for the full rules."""
     out = []
-    levels, limit = tag.pattern is not None, tag.max_length
+    limit = tag.max_length
     for item in items:
         if type(item) is not str:
             return None
@@ -131,9 +131,9 @@ def _plain_texts(tag: Tag, items: list[object]) -> tuple[str, ...] | None:
         if not value.isprintable():
             return None
         if not value:
+            if item:
+                return None  # blank once trimmed: the full rules refuse it
             continue
-        if levels and (value[0] != "/" or value[-1] == "/" or "//" in value):
-            return None
         # UTF-16 units are the code points for ASCII text, at most twice as many otherwise.
         if (
             limit is not None
@@ -169,6 +169,9 @@ def _texts(tag: Tag, raw: object, path: str, problems: list[Problem]) -> tuple[s
             problems.append(Problem(f"{path}[{i}]", str(exc)))
             continue
         assert isinstance(value, str)
+        if not value and item:
+            problems.append(Problem(f"{path}[{i}]", blank(item)))
+            continue
         # UTF-16 units are at least the code points, at most twice as many.
         if limit is not None and len(value) * 2 > limit and utf16_length(value) > limit:
             problems.append(
@@ -198,7 +201,7 @@ def page_category(value: str | list[str], *, path: str | None = None) -> str:
     >>> page_category(["Shoes", "Running"])
     '/Shoes/Running'
     """
-    tag = next(t for t in vocab.PAGE_INFO_TAGS if t.pattern is not None)
+    tag = next(t for t in vocab.PAGE_INFO_TAGS if t.levels)
     problems: list[Problem] = []
     out = _texts(tag, [value], tag.page_key if path is None else path, problems)
     if problems or not out:

@@ -168,8 +168,9 @@ class RecordCheck:
                 f"line feed and carriage return are text), got {text!r}.",
             )
         if prop.pattern is not None and not re.match(prop.pattern, text):
-            code = "TK306" if prop is vocab.TRACKER_ID else "TK208"
-            self.add(code, element, f"{field} must be {prop.pattern_hint}, got {text!r}.")
+            self.add("TK306", element, f"{field} must be {prop.pattern_hint}, got {text!r}.")
+        if prop.recommended is not None and not re.match(prop.recommended, text):
+            self.add("TK208", element, f"{field} is best {prop.pattern_hint}, got {text!r}.")
 
 
 def _has_child_elements(ctx: PageContext, element: int) -> bool:
@@ -485,9 +486,9 @@ def _page_info(ctx: PageContext) -> Iterator[Finding]:
                     f"{path} is longer than {tag.max_length} characters; the client cuts it "
                     f"to {text[: tag.max_length]!r}, got {text!r}.",
                 )
-            if tag.pattern is not None and not re.match(tag.pattern, text):
+            if tag.recommended is not None and not re.match(tag.recommended, text):
                 yield ctx.finding(
-                    "TK208", element, f"{path} must be {vocab.CATEGORY_HINT}, got {text!r}."
+                    "TK208", element, f"{path} is best {vocab.CATEGORY_HINT}, got {text!r}."
                 )
             bad = _CONTROL.search(text)
             if bad:

@@ -461,7 +461,17 @@ def _many(prop: Prop, check: Checker, raw: object, path: str, problems: list[Pro
             continue
         if value != "":  # docs/connectif.md#empty-omitted
             out.append(value)
+        elif item:
+            problems.append(Problem(f"{path}[{i}]", blank(item)))
     return tuple(out) or None
+
+
+def blank(item: object) -> str:
+    """The message for a list item that the client's trim() leaves empty."""
+    return (
+        "is blank once trimmed as the client trims it, so the client drops it "
+        f"(docs/connectif.md#empty-multi-valued); leave it out, got {quoted(item)}"
+    )
 
 
 def _lines(prop: Prop, raw: object, path: str, problems: list[Problem]) -> object:

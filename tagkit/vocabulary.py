@@ -50,6 +50,10 @@ class Prop(NamedTuple):
     doc: str = ""
     pattern_hint: str | None = None
     api_key: str | None = None
+    # A list may be given as its levels (["Shoes", "Running"] -> "/Shoes/Running"); the form
+    # recommended, which lint checks, but which input need not follow.
+    levels: bool = False
+    recommended: str | None = None
 
     @property
     def numeric(self) -> bool:
@@ -60,11 +64,6 @@ class Prop(NamedTuple):
         """The key of this property in a data file: the class name, or for nested objects
         (cart lines) the JS key of the list, ``products``."""
         return self.js_key if self.kind is Kind.OBJECT else self.name
-
-    @property
-    def levels(self) -> bool:
-        """Whether a value may be given as its path's level names (``["Shoes", "Running"]``)."""
-        return self.pattern == CATEGORY_PATTERN
 
 
 def _p(
@@ -83,12 +82,14 @@ def _p(
     doc: str = "",
     pattern_hint: str | None = None,
     api: str | Literal[False] | None = None,
+    levels: bool = False,
+    recommended: str | None = None,
 ) -> Prop:
     # Every number Connectif reads is non-negative unless a row says otherwise
     # (docs/connectif.md#number-ranges).
     if kind in (Kind.DECIMAL, Kind.INTEGER) and minimum is None:
         minimum = 0
-    if pattern == CATEGORY_PATTERN and pattern_hint is None:
+    if recommended == CATEGORY_PATTERN and pattern_hint is None:
         pattern_hint = CATEGORY_HINT
     return Prop(
         name=name,
@@ -105,6 +106,8 @@ def _p(
         doc=doc,
         pattern_hint=pattern_hint,
         api_key=None if api is False else (api or js_key),
+        levels=levels,
+        recommended=recommended,
     )
 
 
@@ -138,8 +141,9 @@ PRODUCT: tuple[Prop, ...] = (
         "categories",
         TEXT,
         multiple=True,
-        pattern=CATEGORY_PATTERN,
-        doc="full path, e.g. /Shoes/Running",
+        levels=True,
+        recommended=CATEGORY_PATTERN,
+        doc="the shop's category, best as a full path like /Shoes/Running",
     ),
     _p("tag", "tags", TEXT, multiple=True),
     _p("brand", "brand", TEXT),
@@ -303,6 +307,8 @@ class Tag(NamedTuple):
     max_length: int | None = None
     pattern: str | None = None
     doc: str = ""
+    levels: bool = False
+    recommended: str | None = None
     # tagkit's own columns: the page-document key, the property a bare value fills
     # (``"red shoe"`` -> ``{"search_text": "red shoe"}``), whether keys outside the table are
     # custom fields, whether the client reads only direct children keyed by their whole class
@@ -443,7 +449,8 @@ TAGS: tuple[Tag, ...] = (
         body_path="pageInfo.categories",
         value_is_text=True,
         max_items=10,
-        pattern=CATEGORY_PATTERN,
+        levels=True,
+        recommended=CATEGORY_PATTERN,
         page_key="page_categories",
         doc="one element per category path, e.g. /Shoes/Running",
     ),
