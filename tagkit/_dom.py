@@ -208,10 +208,17 @@ def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def decode(data: str | bytes) -> str:
-    """The text of a page: a byte order mark or a ``<meta charset>`` decides, else UTF-8."""
+    """The text of a page: a byte order mark or a ``<meta charset>`` decides, else UTF-8.
+
+    A lone surrogate in text becomes U+FFFD, as a browser's decoder makes of the bytes that
+    would carry one: no page delivered to a browser can hold it.
+    """
     if isinstance(data, str):
-        return data
+        return _SURROGATE.sub("\ufffd", data) if _SURROGATE.search(data) else data
     import codecs
 
     from bs4.dammit import EncodingDetector

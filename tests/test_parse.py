@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from tagkit import parse_page
 
 PRODUCT = (
@@ -107,3 +109,19 @@ def test_markers_are_read_by_presence() -> None:
     assert page.login is True
     assert page.register is False
     assert [e["type"] for e in page.to_js()["events"]] == ["login", "page-visit"]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "\ud800",
+        '<span class="cn_page_tag">\ud800</span>',
+        '<div class="cn_search"><span class="search_text">a\udfffb</span></div>',
+        '<span class="cn_page_category">a\x01b</span><span class="cn_page_tag">\ufeff</span>',
+    ],
+)
+def test_parse_page_never_raises(html: str) -> None:
+    """A lone surrogate becomes U+FFFD as a browser decodes it; text a page cannot hold is
+    reported and left out."""
+    result = parse_page(html)
+    assert all(isinstance(p.message, str) for p in result.problems)
