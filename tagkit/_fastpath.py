@@ -68,9 +68,10 @@ def _text(target: str, prop: Prop | None, indent: str) -> list[str]:
     """Code that sets ``target`` to its stripped text or returns None."""
     lines = [
         f"{indent}if type({target}) is not str: return None",
-        f"{indent}{target} = {target}.strip(TRIM)",
-        # Tab, newline and every other non-printable character take the full rules.
+        # Tab, newline and every other non-printable character take the full rules; checked
+        # before the trim, which would hide a form feed at an end.
         f"{indent}if not {target}.isprintable(): return None",
+        f"{indent}{target} = {target}.strip(TRIM)",
     ]
     if prop is not None and prop.pattern is not None:
         lines.append(f"{indent}if {target} and not P_{prop.name}.match({target}):")
@@ -184,7 +185,8 @@ class _Writer:
                 f"{indent}if {value}.startswith('https://'): h = {value}[8:9]",
                 f"{indent}elif {value}.startswith('http://'): h = {value}[7:8]",
                 f"{indent}else: return None",
-                f"{indent}if not h or h in '/?#' or ' ' in {value}: return None",
+                # A bracket may open an IPv6 host, which the full rules parse.
+                f"{indent}if not h or h in '/?#[' or ' ' in {value} or '[' in {value}: return None",
                 f"{indent}values[{key}] = {value}",
             ]
             self.element(prop, piece, value, indent, escape=True)
@@ -240,7 +242,7 @@ class _Writer:
         if kind is Kind.ENUM:
             table = self.name("E", {choice.lower(): choice for choice in prop.choices})
             self.lines += [
-                f"{indent}if type({value}) is not str: return None",
+                f"{indent}if type({value}) is not str or not {value}.isprintable(): return None",
                 f"{indent}{value} = {table}.get({value}.strip(TRIM).lower())",
                 f"{indent}if {value} is None: return None",
                 f"{indent}values[{key}] = {value}",

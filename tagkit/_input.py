@@ -125,11 +125,9 @@ def _plain_texts(tag: Tag, items: list[object]) -> tuple[str, ...] | None:
     out = []
     limit = tag.max_length
     for item in items:
-        if type(item) is not str:
-            return None
+        if type(item) is not str or not item.isprintable():
+            return None  # checked before the trim, which would hide a control at an end
         value = item.strip(JS_TRIM)
-        if not value.isprintable():
-            return None
         if not value:
             if item:
                 return None  # blank once trimmed: the full rules refuse it

@@ -254,7 +254,7 @@ def _naive_repr(value: datetime) -> str:
 def normalise_enum(value: object, choices: tuple[str, ...]) -> str:
     listed = ", ".join(repr(c) for c in choices)
     if isinstance(value, str):
-        text = js_trim(value)
+        text = normalise_text(value, what=f"one of {listed}")
         for choice in choices:
             if choice.lower() == text.lower():
                 return choice
@@ -333,7 +333,8 @@ def utf16_length(text: str) -> int:
 
 Checker = Callable[[object], object]
 
-_URL_FAST = re.compile(r"^[hH][tT][tT][pP][sS]?://[^\s/?#\x00-\x1f\x7f]+[^\s\x00-\x1f\x7f]*$")
+# A bracket opens an IPv6 host, which urlsplit must parse: such URLs take the full rules.
+_URL_FAST = re.compile(r"^[hH][tT][tT][pP][sS]?://[^\s/?#\[\]\x00-\x1f\x7f]+[^\s\x00-\x1f\x7f]*$")
 _EMAIL_FAST = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$")
 
 
@@ -350,10 +351,11 @@ def checker(prop: Prop) -> Checker:
         pattern = None if prop.pattern is None else re.compile(prop.pattern)
 
         def text(value: object) -> object:
-            # Printable text needs no control-character scan (tab and newline take the slow path).
-            if type(value) is str:
+            # Printable text needs no control-character scan (tab and newline take the slow
+            # path); the check comes before the trim, which would hide a form feed at an end.
+            if type(value) is str and value.isprintable():
                 result = js_trim(value)
-                if result.isprintable() and (pattern is None or pattern.match(result)):
+                if pattern is None or pattern.match(result):
                     return result
             return slow(value)
 
@@ -362,7 +364,7 @@ def checker(prop: Prop) -> Checker:
         fast = _URL_FAST if kind is Kind.URL else _EMAIL_FAST
 
         def matched(value: object) -> object:
-            if type(value) is str:
+            if type(value) is str and value.isprintable():
                 result = js_trim(value)
                 if fast.match(result):
                     return result
@@ -391,7 +393,7 @@ def checker(prop: Prop) -> Checker:
         table = {choice.lower(): choice for choice in prop.choices}
 
         def enum(value: object) -> object:
-            if type(value) is str:
+            if type(value) is str and value.isprintable():
                 found = table.get(js_trim(value).lower())
                 if found is not None:
                     return found

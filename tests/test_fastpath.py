@@ -168,7 +168,16 @@ SCALAR = st.one_of(
 
 def _value(prop: vocab.Prop) -> st.SearchStrategy[Any]:
     if prop.kind is vocab.Kind.URL:
-        good = st.sampled_from(["https://s.example/p", "http://s.example", "HTTPS://s.example/"])
+        good = st.sampled_from(
+            [
+                "https://s.example/p",
+                "http://s.example",
+                "HTTPS://s.example/",
+                "https://[::1",
+                "https://[x]/p",
+                "https://[::1]/p?a[]=1",
+            ]
+        )
         return st.one_of(good, SCALAR)
     if prop.kind is vocab.Kind.ENUM:
         return st.one_of(
@@ -246,3 +255,25 @@ def test_many_shapes_never_leave_common_input_on_the_slow_path() -> None:
     assert len(Product._SHAPES) <= _MAX_SHAPES
     for cls, data in CASES[:6]:
         assert cls._fast_build(data) is not None, cls
+
+
+ROWS = [p for p in (*vocab.PRODUCT, *vocab.CONTACT, *FRACTIONAL) if not p.multiple]
+
+
+@pytest.mark.parametrize("prop", ROWS, ids=lambda p: p.name)
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fuzz_each_checker_agrees_with_the_full_rule(prop: vocab.Prop, data: Any) -> None:
+    """The per-value shortcuts (_values.checker) that the full rules use give what
+    normalise() gives, or the same refusal."""
+    from tagkit._values import Invalid, checker, normalise
+
+    raw = data.draw(_value(prop))
+
+    def outcome(call: Any) -> Any:
+        try:
+            return ("ok", call(raw))
+        except Invalid as exc:
+            return ("invalid", str(exc))
+
+    assert outcome(checker(prop)) == outcome(lambda v: normalise(prop, v))

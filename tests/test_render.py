@@ -201,3 +201,18 @@ def test_the_fast_escape_matches_markupsafe_on_generated_text(text: str) -> None
     from tagkit._frames import escape
 
     assert escape(text) == str(markupsafe_escape(text)).replace("\r", "&#13;")
+
+
+@pytest.mark.parametrize("key", ["page_tags", "page_categories"])
+@settings(max_examples=300, deadline=None)
+@given(items=st.lists(st.text(st.characters(blacklist_categories=()), max_size=12), max_size=4))
+def test_fuzz_text_tags_fast_and_full_rules_agree(key: str, items: list[str]) -> None:
+    from tagkit import vocabulary as v
+    from tagkit._input import _plain_texts, _texts
+
+    tag = v.ENTRY_BY_PAGE_KEY[key]
+    fast = _plain_texts(tag, items)
+    problems: list[Any] = []
+    full = _texts(tag, items, key, problems)
+    if fast is not None:
+        assert not problems and fast == full
