@@ -18,7 +18,8 @@ CONSOLE_BLOCKS = re.findall(r"```console\n(.*?)```", README, flags=re.S)
 
 @pytest.mark.parametrize("code", PYTHON_BLOCKS, ids=range(len(PYTHON_BLOCKS)))
 def test_python_examples_run(code: str) -> None:
-    exec(compile(code, "README.md", "exec"), {})
+    # A module name of its own, as a script has (Flask finds its root path from it).
+    exec(compile(code, "README.md", "exec"), {"__name__": "__main__"})
 
 
 def _echo_examples() -> list[tuple[str, str, str]]:
