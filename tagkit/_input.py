@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from . import vocabulary as vocab
-from ._model import Record, blank, build_each, category_levels, is_sequence, record_type
-from ._values import JS_TRIM, Invalid, checker, quoted, utf16_length
+from ._model import Record, build_each, is_sequence, list_item, record_type
+from ._values import JS_TRIM, checker, quoted, utf16_length
 from .errors import Problem, ValidationError
 from .vocabulary import Kind, Tag
 
@@ -159,17 +159,10 @@ def _texts(tag: Tag, raw: object, path: str, problems: list[Problem]) -> tuple[s
     check, limit = checker(row), tag.max_length
     out: list[str] = []
     for i, item in enumerate(items):
-        try:
-            if type(item) is not str and row.levels:
-                item = category_levels(item)
-            value = check(item)
-        except Invalid as exc:
-            problems.append(Problem(f"{path}[{i}]", str(exc)))
+        value = list_item(row, check, item, f"{path}[{i}]", problems)
+        if value is None:
             continue
         assert isinstance(value, str)
-        if not value and item:
-            problems.append(Problem(f"{path}[{i}]", blank(item)))
-            continue
         # UTF-16 units are at least the code points, at most twice as many.
         if limit is not None and len(value) * 2 > limit and utf16_length(value) > limit:
             problems.append(
@@ -180,8 +173,7 @@ def _texts(tag: Tag, raw: object, path: str, problems: list[Problem]) -> tuple[s
                 )
             )
             continue
-        if value:
-            out.append(value)
+        out.append(value)
     if tag.max_items is not None and len(out) > tag.max_items:
         problems.append(
             Problem(

@@ -452,18 +452,27 @@ def _many(prop: Prop, check: Checker, raw: object, path: str, problems: list[Pro
     assert isinstance(items, (list, tuple))
     out: list[object] = []
     for i, item in enumerate(items):
-        try:
-            if type(item) is not str and prop.levels:
-                item = category_levels(item)
-            value = check(item)
-        except Invalid as exc:
-            problems.append(Problem(f"{path}[{i}]", str(exc)))
-            continue
-        if value != "":  # docs/connectif.md#empty-omitted
+        value = list_item(prop, check, item, f"{path}[{i}]", problems)
+        if value is not None:
             out.append(value)
-        elif item:
-            problems.append(Problem(f"{path}[{i}]", blank(item)))
     return tuple(out) or None
+
+
+def list_item(
+    prop: Prop, check: Checker, item: object, where: str, problems: list[Problem]
+) -> object | None:
+    """One item of a list value: its canonical value, or None when it is empty (left out,
+    docs/connectif.md#empty-omitted) or refused (reported under ``where``)."""
+    try:
+        value = check(category_levels(item) if type(item) is not str and prop.levels else item)
+    except Invalid as exc:
+        problems.append(Problem(where, str(exc)))
+        return None
+    if value == "":
+        if item:
+            problems.append(Problem(where, blank(item)))
+        return None
+    return value
 
 
 def blank(item: object) -> str:
