@@ -9,46 +9,15 @@ Pure: the CLI chooses the rules, formats the findings and sets the exit code.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 
+from . import _lint_page, _lint_values
 from ._dom import DEFAULT_PARSER, Document, parse_document
-from ._findings import RULES, Finding
-from ._loaders import Loader, find_loaders
-
-
-@dataclass
-class PageContext:
-    """What the rules of one page see: its tree, where it came from, its response headers."""
-
-    doc: Document
-    path: str
-    url: str | None = None
-    headers: Mapping[str, str] = field(default_factory=dict)
-
-    @functools.cached_property
-    def loaders(self) -> list[Loader]:
-        return find_loaders(self.doc)
-
-    def finding(self, code: str, element: int | None, message: str) -> Finding:
-        """A finding of rule ``code`` at ``element``'s start tag (line 1, column 1 for the
-        page as a whole)."""
-        rule = RULES[code]
-        if element is None:
-            line, column = 1, 1
-        else:
-            where = self.doc.position(element)
-            line, column = where.line, where.column
-        return Finding(self.path, line, column, code, rule.severity, message)
-
-
-Check = Callable[[PageContext], Iterable[Finding]]
+from ._findings import Finding
+from ._lint_context import Check, PageContext
 
 
 def _checks() -> tuple[Check, ...]:
-    from . import _lint_page, _lint_values
-
     return (*_lint_page.CHECKS, *_lint_values.CHECKS)
 
 

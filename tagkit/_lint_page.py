@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from . import vocabulary as vocab
 from ._dom import HTML_NAMESPACE, Document, ascii_lower
 from ._findings import Finding
-from ._lint import PageContext
+from ._lint_context import PageContext
 from ._request import LINE_PROPS, TITLE_LENGTH, read_container, title
 from ._values import utf16_length
 

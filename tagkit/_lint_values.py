@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from . import vocabulary as vocab
 from ._findings import Finding
-from ._lint import PageContext
+from ._lint_context import PageContext
 from ._request import (
     LINE_PROPS,
     PRODUCT_PROPS,
