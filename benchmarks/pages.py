@@ -156,3 +156,63 @@ def thank_you_page() -> dict[str, Any]:
 def cart_page(n: int) -> dict[str, Any]:
     """A page holding only an ``n``-line cart (the scaling case)."""
     return {"cart": cart(n)}
+
+
+def storefront_html(products: int = 36) -> str:
+    """A search results page of a storefront, about 60 KB: a header with navigation, a grid of
+    product cards, a footer, inline styles and scripts, and Connectif's tags (a contact, a
+    3-line cart, the search, one cn_product_searched per product, page categories and tags) as a
+    shop's template would place them, inside other markup."""
+    import tagkit
+
+    grid = []
+    tags = []
+    for i in range(products):
+        sku, name, price, category, brand = CATALOGUE[i % len(CATALOGUE)]
+        sku = f"{sku}-{i}"
+        product = {
+            "url": f"https://www.shop.example/p/{sku.lower()}",
+            "product_id": sku,
+            "name": name,
+            "unit_price": price,
+            "image_url": f"https://cdn.shop.example/img/{sku.lower()}.jpg",
+            "availability": "InStock",
+            "category": [category],
+            "brand": brand,
+        }
+        tags.append(tagkit.render_tag("product-searched", product))
+        grid.append(
+            f'<li class="card" data-sku="{sku}"><a href="/p/{sku.lower()}">'
+            f'<img src="https://cdn.shop.example/img/{sku.lower()}.jpg" alt="" loading="lazy" '
+            f'width="320" height="320"><h3 class="card-title">{tagkit._frames.escape(name)}</h3>'
+            f'<p class="price"><span class="amount">{price}</span> <abbr>EUR</abbr></p>'
+            f'<p class="brand">{brand}</p></a><button class="add" type="button" '
+            f'data-action="add-to-cart" data-sku="{sku}">Add to cart</button>'
+            f'<div class="connectif">{tags[-1]}</div></li>'
+        )
+    page = tagkit.render_page(
+        {
+            "contact": {"primary_key": "ana.garcia@mail.example", "_name": "Ana"},
+            "cart": cart(3),
+            "search": "trail shoe",
+            "page_categories": ["/Shoes", "/Shoes/Running"],
+            "page_tags": ["search", "autumn-sale"],
+        }
+    )
+    nav = "".join(
+        f'<li><a href="/c/{c}/{i}">{c.title()} {i}</a></li>'
+        for c in ("shoes", "clothing", "accessories", "sale")
+        for i in range(40)
+    )
+    style = (
+        "<style>" + " ".join(f".c{i}{{margin:{i}px;padding:0}}" for i in range(300)) + "</style>"
+    )
+    script = "<script>window.dataLayer=window.dataLayer||[];" + "x();" * 400 + "</script>"
+    footer = "".join(f"<p>Store {i}: Calle Mayor {i}, Madrid &amp; more</p>" for i in range(60))
+    return (
+        '<!doctype html><html lang="es"><head><meta charset="utf-8"><title>Search: trail '
+        f"shoe | Shop</title>{style}</head><body><header><nav><ul>{nav}</ul></nav></header>"
+        f'<main><h1>Results for "trail shoe"</h1><section class="account">{page}</section>'
+        f'<ul class="grid">{"".join(grid)}</ul></main><footer>{footer}</footer>{script}'
+        "</body></html>"
+    )

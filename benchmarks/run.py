@@ -254,6 +254,62 @@ def scaling_case(s: Settings, notes: list[str]) -> Row:
     return row
 
 
+def parse_case(s: Settings, notes: list[str], *, lint: bool) -> Row:
+    """parse_page (or lint) of a 60 KB storefront page against a bare parse of it with the same
+    parser (html5lib, the HTML5 algorithm browsers use)."""
+    from bs4 import BeautifulSoup
+
+    from tagkit._lint import lint_html
+
+    html = pages.storefront_html()
+    if not lint:
+        notes.append(f"storefront page: {len(html.encode()) // 1024} KB")
+    ours: Callable[[], object] = (
+        (lambda: lint_html(html, path="p.html")) if lint else (lambda: tagkit.parse_page(html))
+    )
+    t = interleaved({"tagkit": ours, "baseline": lambda: BeautifulSoup(html, "html5lib")}, s)
+    name = "lint, 60 KB page" if lint else "parse_page, 60 KB page"
+    return ratio_row(name, t["tagkit"], t["baseline"], 1.3)
+
+
+def jobs_case(s: Settings, notes: list[str]) -> Row:
+    """Wall time of `tagkit lint DIR --jobs 1` over a folder of storefront pages against
+    `--jobs 2`: the speed-up of the second core."""
+    count = 2000 if s is FULL else 60
+    html = pages.storefront_html()
+    folder = Path(tempfile.mkdtemp(prefix="tagkit-bench-lint-"))
+    try:
+        for i in range(count):
+            (folder / f"p{i:04d}.html").write_text(html, encoding="utf-8")
+        times = {}
+        for jobs in ("1", "2"):
+            start = now()
+            done = subprocess.run(
+                [str(VENV_BIN / "tagkit"), "lint", str(folder), "--jobs", jobs, "--format", "json"],
+                capture_output=True,
+                check=False,
+            )
+            times[jobs] = now() - start
+            if done.returncode not in (0, 1):
+                raise Broken(f"lint exited {done.returncode}: {done.stderr.decode()[-300:]!r}")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    speedup = times["1"] / times["2"]
+    notes.append(
+        f"lint --jobs over {count} pages: 1 job {times['1'] / 1e9:.1f} s, 2 jobs "
+        f"{times['2'] / 1e9:.1f} s"
+    )
+    return Row(
+        f"lint --jobs 2 vs 1 ({count} pages)",
+        fmt_ns(times["2"]),
+        fmt_ns(times["1"]),
+        speedup,
+        "-",
+        ">= 1.6x faster",
+        speedup >= 1.6,
+    )
+
+
 def caching_check(s: Settings, notes: list[str]) -> None:
     """tagkit must not remember inputs: a changed dict renders anew, and rendering the same dict
     again costs what rendering fresh copies costs."""
@@ -346,6 +402,9 @@ def main() -> None:
         ("events runtime bytes", "<= 600 B", lambda: runtime_bytes_case(notes)),
         ("cli start-up (wall)", "<= 1.3x", lambda: cli_case(s)),
         ("scaling: per line @1000 vs @10", "<= 1.2x", lambda: scaling_case(s, notes)),
+        ("parse_page, 60 KB page", "<= 1.3x", lambda: parse_case(s, notes, lint=False)),
+        ("lint, 60 KB page", "<= 1.3x", lambda: parse_case(s, notes, lint=True)),
+        ("lint --jobs 2 vs 1", ">= 1.6x faster", lambda: jobs_case(s, notes)),
     ]
     rows = [guarded(case, target, measure, notes) for case, target, measure in cases]
     check = guarded("per-input caching check", "-", lambda: caching_check(s, notes), notes)
