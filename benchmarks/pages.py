@@ -158,7 +158,7 @@ def cart_page(n: int) -> dict[str, Any]:
     return {"cart": cart(n)}
 
 
-def storefront_html(products: int = 36) -> str:
+def storefront_html(products: int = 40) -> str:
     """A search results page of a storefront, about 60 KB: a header with navigation, a grid of
     product cards, a footer, inline styles and scripts, and Connectif's tags (a contact, a
     3-line cart, the search, one cn_product_searched per product, page categories and tags) as a
