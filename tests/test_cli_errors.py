@@ -124,7 +124,8 @@ def test_demo_that_cannot_write_exits_2(tmp_path: Path, monkeypatch: pytest.Monk
     result = run("demo", str(tmp_path / "out"))
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr == f"error: cannot write {str(tmp_path / 'out' / 'page.json')!r}: " + (
+    # The first file the demo writes is the home page's data (index.json, formerly page.json).
+    assert result.stderr == f"error: cannot write {str(tmp_path / 'out' / 'index.json')!r}: " + (
         "Permission denied\n"
     )
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._errors import UsageProblem, command
+from ._errors import FileProblem, OutputError, UsageProblem, command
 from ._io import folder, load_json, one_stdin, write
 from ._options import (
     FOLDER,
@@ -25,6 +25,8 @@ from ._options import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..vocabulary import Prop, Tag
 
 NEEDS_DATA = "{} needs --data FILE (JSON, or - for stdin)"
@@ -283,32 +285,108 @@ def schema(tag: str | None) -> None:
 
 
 @command()
-@click.argument("dest", type=FOLDER, default="tagkit-demo")
-def demo(dest: str) -> None:
-    """Render a complete sample page with every tag into DEST (default ./tagkit-demo).
+@click.argument("dest", type=FOLDER, default="tagkit-demo", metavar="[DIR]")
+@click.option(
+    "--serve",
+    is_flag=True,
+    help="Serve DIR on 127.0.0.1 (a free port, printed) until Ctrl-C.",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Load each page of DIR in Chromium with tagkit's double of Connectif's client and "
+    "print what it sent against its data file; exit 1 on any difference. Needs the [browser] "
+    "extra.",
+)
+def demo(dest: str, serve: bool, check: bool) -> None:
+    """Write a small static shop into DIR (default ./tagkit-demo): every tag and event.
+
+    Home, category, product, search results, cart, login, register, newsletter and order
+    thank-you pages, each with the loader (a demo store) and its data, rendered from the page
+    document beside it (product.html <- product.json). Data files already in DIR are kept:
+    edit one and run the command again to render its page from it.
+
+    --check and --serve use DIR as it is on disk, writing only the files that are missing.
 
     \b
-    Example:
-      tagkit demo site/ && tagkit page --data site/page.json
+    Examples:
+      tagkit demo
+      tagkit demo site/ --check
+      tagkit demo site/ --serve
     """
-    import json
-
-    from .. import render_page
-    from .._sample import sample_page
+    if serve and check:
+        raise UsageProblem("--serve and --check go one at a time: check first, then serve")
+    from .. import _demo
 
     target = folder(dest)
-    data = sample_page()
-    body = render_page(data)
-    html = (
-        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        "<title>tagkit demo page</title>\n</head>\n<body>\n"
-        f"{body}\n</body>\n</html>\n"
-    )
-    write(target / "page.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    write(target / "index.html", html)
-    click.echo(f"Rendered every Connectif tag of a sample page into {target / 'index.html'}")
-    click.echo(f"The data it came from is {target / 'page.json'}; edit it and run:")
-    click.echo(f"  tagkit page --data {target / 'page.json'}")
+    try:
+        if serve or check:
+            if not _demo.is_complete(target):
+                _demo.build(target, write, only_missing=True)
+                click.echo(f"Wrote the missing files of the demo shop into {target}")
+        else:
+            built = _demo.build(target, write)
+    except _demo.DataFileProblem as exc:
+        raise FileProblem(str(exc)) from None
+    if not (serve or check):
+        click.echo(f"Wrote the tagkit demo shop into {target}:")
+        for item in built:
+            mark = "  (your edited data)" if item.kept and _demo.differs_from_shipped(item) else ""
+            click.echo(
+                f"  {target / item.page.file}  {item.page.mode} mode, from "
+                f"{item.page.data_file}{mark}"
+            )
+        click.echo("Edit a data file and run this again to render its page from it. Then:")
+        click.echo(f"  tagkit demo {target} --check   # each page in Chromium, against its data")
+        click.echo(f"  tagkit demo {target} --serve   # browse it on 127.0.0.1")
+    elif check:
+        _check_demo(target)
+    else:
+        _serve_demo(target)
+
+
+def _check_demo(target: Path) -> None:
+    from .. import _demo
+    from ._errors import EXIT_INVALID
+
+    try:
+        results = _demo.check(target)
+    except _demo.CheckUnavailable as exc:
+        raise UsageProblem(str(exc)) from None
+    except _demo.DataFileProblem as exc:
+        raise FileProblem(str(exc)) from None
+    for line in _demo.table(results):
+        click.echo(line)
+    failed = [r for r in results if not r.ok]
+    for result in failed:
+        click.echo("")
+        click.echo(f"{result.file}:")
+        for problem in result.problems:
+            click.echo(f"  {problem}")
+    if failed:
+        click.echo(
+            f"error: {len(failed)} of {len(results)} pages did not send what their data says",
+            err=True,
+        )
+        click.get_current_context().exit(EXIT_INVALID)
+    click.echo(f"All {len(results)} pages sent exactly what their data says.")
+
+
+def _serve_demo(target: Path) -> None:
+    from .. import _demo
+
+    try:
+        with _demo.server(target) as (server, url):
+            click.echo(f"Serving {target} at {url} (Ctrl-C to stop)")
+            click.echo(
+                "In your own browser the loader asks Connectif's CDN for a demo store that does "
+                "not exist, so nothing is sent; --check runs the pages against tagkit's double."
+            )
+            server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    except OSError as exc:
+        raise OutputError(f"cannot serve {target}: {exc.strerror or exc}") from None
 
 
 COMMANDS: tuple[click.Command, ...] = (render, page, event, tags, schema, demo)
