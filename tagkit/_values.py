@@ -381,7 +381,8 @@ def checker(prop: Prop) -> Checker:
 
         return decimal
     if kind is Kind.INTEGER and prop.maximum is None:
-        low = int(prop.minimum or 0)
+        # The smallest whole number the row allows: a fractional minimum such as 1.5 means 2.
+        low = math.ceil(prop.minimum or 0)
 
         def integer(value: object) -> object:
             if type(value) is int and low <= value <= MAX_SAFE_INTEGER:

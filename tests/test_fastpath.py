@@ -241,6 +241,12 @@ def test_fractional_bounds_are_exact() -> None:
     assert Fractional._fast_build({"weight": "1", "step": 1}) is None
     with pytest.raises(Exception, match=r"must be between 0\.5 and 2\.25"):
         Fractional.from_dict({"weight": "0.49"})
+    # Found by the generated tests: the per-value shortcut rounded the minimum 1.5 down to 1.
+    from tagkit._values import Invalid, checker
+
+    with pytest.raises(Invalid, match=r"must be at least 1\.5"):
+        checker(FRACTIONAL[1])(1)
+    assert checker(FRACTIONAL[1])(2) == 2
 
 
 def test_many_shapes_never_leave_common_input_on_the_slow_path() -> None:
