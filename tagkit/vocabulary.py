@@ -539,6 +539,72 @@ EVENT_TYPES: tuple[str, ...] = tuple(t for t in EVENT_ORDER if t in EVENT_TAGS o
 RECOGNISED_ONLY: frozenset[str] = frozenset({"cn_product_not_found", "cn_banner_placeholder"})
 
 
+# -- Connectif's REST API (docs/api-sync.md#fields) ------------------------------------------
+# API data files use the tags' keys; these rows are the fields only the API carries. They are
+# never part of a tag's rows, so rendering and parsing do not know them.
+CONTACT_API_ONLY: tuple[Prop, ...] = (
+    _p("_mobile_phone", "_mobilePhone", TEXT, read_by_client=False, doc="international format"),
+    _p(
+        "_mobile_phone_status",
+        "_mobilePhoneStatus",
+        ENUM,
+        choices=("active", "bounced", "paused"),
+        read_by_client=False,
+    ),
+    _p(
+        "_sms_subscription_status",
+        "_smsSubscriptionStatus",
+        ENUM,
+        choices=("subscribed", "unsubscribed", "none"),
+        read_by_client=False,
+    ),
+    _p("_points", "_points", INT, read_by_client=False, doc="the contact's score"),
+    _p("_external_id", "_externalId", TEXT, read_by_client=False, doc="the shop's contact id"),
+)
+# Every contact row an API data file may hold; primary_key goes in the request path.
+CONTACT_API: tuple[Prop, ...] = (*CONTACT, *CONTACT_API_ONLY)
+# The contact's email as an API field id: the key column of a contact import.
+API_EMAIL_FIELD = "_email"
+
+# Yes/no API fields are written true/false in data files (JSON booleans too).
+BOOLEAN_CHOICES: tuple[str, ...] = ("true", "false")
+PRODUCT_API_ONLY: tuple[Prop, ...] = (
+    _p("in_stock_units", "inStockUnits", INT, read_by_client=False, doc="units in stock"),
+    _p(
+        "is_blacklisted",
+        "isBlacklisted",
+        ENUM,
+        choices=BOOLEAN_CHOICES,
+        read_by_client=False,
+        doc="true keeps the product out of recommendations",
+    ),
+)
+PRODUCT_API: tuple[Prop, ...] = (*PRODUCT, *PRODUCT_API_ONLY)
+
+# A purchase sent through the API: the tag's rows the API's purchase carries (it has no sales
+# channel fields), and lines without the catalogue-only product fields.
+PURCHASE_API: tuple[Prop, ...] = tuple(
+    p for p in PURCHASE if p.name not in ("source_name", "source_type")
+)
+PURCHASE_LINE_API: tuple[Prop, ...] = tuple(
+    p
+    for p in BASKET_ITEM
+    if p.name not in ("availability", "priority", "related_external_product_id")
+)
+# A purchase record also holds its contact (an object whose primary_key is the email, or the
+# email itself), sent as the contact's email.
+PURCHASE_CONTACT_KEY: str = CONTACT_TAG.page_key
+PURCHASE_CONTACT_API_KEY = "contactEmail"
+
+# Values the API writes differently from the tags, by row name.
+API_VALUES: MappingProxyType[str, MappingProxyType[str, object]] = MappingProxyType(
+    {
+        "availability": MappingProxyType({"InStock": "instock", "OutOfStock": "outofstock"}),
+        "is_blacklisted": MappingProxyType({"true": True, "false": False}),
+    }
+)
+
+
 def lookup_tag(name: str) -> Tag:
     """The tag called ``name``: its Connectif class (``cn_cart``) or short name (``cart``).
 

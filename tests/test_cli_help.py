@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from tagkit._scripts import DEFAULT_WORKER_URL, WORKER_FILE_NAME
-from tagkit.cli import _render, _scripts, _site, _validate, main
+from tagkit.cli import _api, _render, _scripts, _site, _validate, main
 
 CLI = Path(__file__).resolve().parents[1] / "tagkit" / "cli"
 COMMANDS = [
@@ -27,6 +27,7 @@ COMMANDS = [
     "inspect",
     "lint",
     "inject",
+    "api",
 ]
 
 
@@ -41,7 +42,13 @@ def test_one_group_holds_every_command() -> None:
     assert sorted(main.commands) == sorted(COMMANDS)
     families = {
         c.name
-        for c in (*_render.COMMANDS, *_scripts.COMMANDS, *_validate.COMMANDS, *_site.COMMANDS)
+        for c in (
+            *_render.COMMANDS,
+            *_scripts.COMMANDS,
+            *_validate.COMMANDS,
+            *_site.COMMANDS,
+            *_api.COMMANDS,
+        )
     }
     assert families == set(COMMANDS)
 

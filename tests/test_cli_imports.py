@@ -105,9 +105,17 @@ CASES: dict[str, tuple[list[str], str | None]] = {
     # Commands that read HTML: they may load the HTML parser, and nothing else heavy.
     "inspect": (["inspect", "-", "--format", "json"], HTML),
     "lint": (["lint", "-", "--format", "sarif"], HTML),
+    # Connectif's REST API: a dry run validates and prints, without the HTTP client; sending
+    # loads httpx (here to a closed port: a connection error, exit 2).
+    "api-dry-run": (["api", "contacts", "-", "--dry-run"], '{"primary_key": "a@shop.example"}'),
+    "api-invalid": (["api", "contacts", "-"], '{"primary_key": "nope"}'),
+    "api-send": (
+        ["api", "contacts", "-", "--max-retries", "0"],
+        '{"primary_key": "a@shop.example"}',
+    ),
 }
 READS_HTML = frozenset({"bs4", "soupsieve"})
-ALLOWED = {"inspect": READS_HTML, "lint": READS_HTML}
+ALLOWED = {"inspect": READS_HTML, "lint": READS_HTML, "api-send": frozenset({"httpx"})}
 HELP_OF = [
     "render",
     "page",
@@ -121,8 +129,17 @@ HELP_OF = [
     "csp",
     "inspect",
     "lint",
+    "api",
+    "api contacts",
+    "api purchases",
 ]
-EXPECTED_CODE = {"render-invalid": 1, "render-unknown-tag": 2, "loader-invalid": 1}
+EXPECTED_CODE = {
+    "render-invalid": 1,
+    "render-unknown-tag": 2,
+    "loader-invalid": 1,
+    "api-invalid": 1,
+    "api-send": 2,
+}
 
 
 def probe(args: list[str], stdin: str | None, tmp_path: Path) -> dict[str, Any]:
@@ -151,7 +168,11 @@ def check(result: dict[str, Any], allowed: frozenset[str] = frozenset()) -> None
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_command_imports_nothing_heavy(name: str, tmp_path: Path) -> None:
+def test_command_imports_nothing_heavy(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONNECTIF_API_KEY", "probe-id:probe-secret")
+    monkeypatch.setenv("CONNECTIF_API_URL", "http://127.0.0.1:9")  # nothing listens there
     args, stdin = CASES[name]
     result = probe(args, stdin, tmp_path)
     assert result["code"] == EXPECTED_CODE.get(name, 0), result
@@ -160,7 +181,7 @@ def test_command_imports_nothing_heavy(name: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("command", HELP_OF)
 def test_command_help_imports_nothing_heavy(command: str, tmp_path: Path) -> None:
-    result = probe([command, "--help"], None, tmp_path)
+    result = probe([*command.split(), "--help"], None, tmp_path)
     assert result["code"] == 0
     check(result)
 

@@ -7,6 +7,7 @@ module         holds
 ``_scripts``   ``loader``, ``service-worker``, ``static``, ``csp``
 ``_validate``  ``inspect``, ``lint``: what the client reads from existing pages
 ``_site``      ``inject``: the loader and each page's data into a folder of built HTML
+``_api``       ``api contacts|products|purchases``: Connectif's REST API
 ``_options``   the options several commands share (``--data``, ``--nonce``,
                ``--no-inline``, ``--hidden-attr`` ...), each declared once
 ``_errors``    the error classes and exit codes, and the command class that maps the
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import click
 
-from . import _render, _scripts, _site, _validate
+from . import _api, _render, _scripts, _site, _validate
 from ._options import version_option
 
 __all__ = ["main"]
@@ -46,5 +47,11 @@ def main() -> None:
     """
 
 
-for _command in (*_render.COMMANDS, *_scripts.COMMANDS, *_validate.COMMANDS, *_site.COMMANDS):
+for _command in (
+    *_render.COMMANDS,
+    *_scripts.COMMANDS,
+    *_validate.COMMANDS,
+    *_site.COMMANDS,
+    *_api.COMMANDS,
+):
     main.add_command(_command)

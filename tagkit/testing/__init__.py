@@ -16,6 +16,7 @@ Example (run in a test with the browser)::
 
 from __future__ import annotations
 
+from ._api_double import ConnectifAPIDouble, Fault
 from ._browser import CHROMIUM_ARGS, BrowserUnavailable, launch_chromium
 from ._harness import ConnectifHarness, ConnectifPage
 from ._loopback import serve_directory
@@ -24,8 +25,10 @@ from ._notification import Notification
 __all__ = [
     "CHROMIUM_ARGS",
     "BrowserUnavailable",
+    "ConnectifAPIDouble",
     "ConnectifHarness",
     "ConnectifPage",
+    "Fault",
     "Notification",
     "launch_chromium",
     "serve_directory",

@@ -5,7 +5,8 @@ available:
 
 - ``connectif`` (per test): a :class:`~tagkit.testing.ConnectifHarness`;
 - ``tagkit_browser`` (per session): the shared headless Chromium;
-- ``tagkit_playwright`` (per session): Playwright's sync API.
+- ``tagkit_playwright`` (per session): Playwright's sync API;
+- ``connectif_api`` (per test): a local double of Connectif's REST API on 127.0.0.1.
 
 Options: ``--connectif-client PATH`` serves a real Connectif client file instead of tagkit's
 double; ``--tagkit-chromium PATH`` picks the browser (default ``$TAGKIT_CHROMIUM``, then
@@ -33,6 +34,8 @@ from ._harness import ConnectifHarness
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright
+
+    from ._api_double import ConnectifAPIDouble
 
 REQUIRE_BROWSER_ENV = "TAGKIT_REQUIRE_BROWSER"
 
@@ -121,3 +124,13 @@ def connectif(
     harness = ConnectifHarness(tagkit_browser, client_file=Path(client) if client else None)
     yield harness
     harness.close()
+
+
+@pytest.fixture
+def connectif_api() -> Iterator[ConnectifAPIDouble]:
+    """A running :class:`~tagkit.testing.ConnectifAPIDouble` (Connectif's REST API on
+    127.0.0.1), stopped after the test; its ``url`` and ``api_key`` configure the client."""
+    from ._api_double import ConnectifAPIDouble
+
+    with ConnectifAPIDouble() as double:
+        yield double
