@@ -629,8 +629,7 @@
     // docs/connectif.md#event-send-events, docs/connectif.md#event-options.
     function send(events, options, resolve) {
       const onResponded = typeof options.onResponded === 'function' ? options.onResponded : null;
-      // Skipped and de-duplicated calls still answer, asynchronously
-      // (docs/connectif.md#event-options).
+      // A de-duplicated call still answers, asynchronously (docs/connectif.md#event-options).
       const skip = () => {
         setTimeout(() => {
           if (onResponded) {
@@ -639,10 +638,6 @@
           resolve(undefined);
         }, 0);
       };
-      if (!isTrackingAllowed()) {
-        skip();
-        return;
-      }
 
       // The given contact object is written into, not copied
       // (docs/connectif.md#event-client-substitutions): integrations must build a
@@ -698,8 +693,23 @@
       }
       const list = Array.isArray(events) ? events : [];
       const opts = isObject(options) ? options : {};
+      return sendOrSkip(list, opts);
+    }
+
+    function sendOrSkip(events, options) {
+      // docs/connectif.md#request-skip-conditions, docs/connectif.md#event-options: a call the
+      // store rules skip (tracking off, domain not allowed, page excluded, sampled out) sends
+      // nothing. It returns an already resolved Promise and schedules onResponded with
+      // setTimeout(onResponded, 0), so the code after `await sendEvents(...)` runs before
+      // onResponded does.
+      if (!isTrackingAllowed()) {
+        if (typeof options.onResponded === 'function') {
+          setTimeout(options.onResponded, 0);
+        }
+        return Promise.resolve();
+      }
       // Everything is read synchronously, at call time: the Promise executor runs at once.
-      return new Promise((resolve) => send(list, opts, resolve));
+      return new Promise((resolve) => send(events, options, resolve));
     }
 
     const managed = {
@@ -742,7 +752,7 @@
       // docs/connectif.md#mode-tag: auto-send sends the events read at start-up, whatever was added
       // since.
       if (config.autoSendEventsOnInit) {
-        new Promise((resolve) => send(startupEvents, {}, resolve));
+        sendOrSkip(startupEvents, {});
       }
     }
 

@@ -131,6 +131,25 @@ class ConnectifPage:
         """The events of every notification so far, flattened in the order they were sent."""
         return [event for request in self._requests for event in request.events]
 
+    @property
+    def config_overrides(self) -> dict[str, tuple[Any, Any]]:
+        """What the harness changed in a real client file's own store configuration.
+
+        ``{key: (the file's value, the harness's value)}`` for every key the current document's
+        client file set differently (or not at all): ``baseUrl`` and ``token`` of the store named
+        by the loader, the tracking settings of :meth:`ConnectifHarness.open` and the test's
+        ``config`` (docs/connectif.md#request-store-config). Empty with tagkit's double, whose
+        configuration the harness writes itself.
+
+        Example (run in a test with the browser, ``--connectif-client`` given)::
+
+            shop = connectif.open(html)
+            shop.wait_for_requests(1)
+            assert shop.config_overrides["token"][1] == STORE_ID
+        """
+        found = self.page.evaluate("() => (window.__tagkitHarness || {}).configOverrides || {}")
+        return {str(key): (pair[0], pair[1]) for key, pair in found.items()}
+
     def lifecycle_events(self) -> list[str]:
         """Connectif's ``document`` events seen so far, e.g. ``['connectif.loaded', ...]``."""
         events = self.page.evaluate("() => (window.__tagkitHarness || {}).lifecycle || []")
@@ -274,6 +293,14 @@ class ConnectifPage:
             lines.append("  requests received: none")
         with contextlib.suppress(Exception):
             lines.append(f"  lifecycle events: {self.lifecycle_events()}")
+        with contextlib.suppress(Exception):
+            overrides = self.config_overrides
+            if overrides:
+                lines.append("  store configuration of the client file, overridden by the harness:")
+                lines.extend(
+                    f"    {key}: {json.dumps(file_value)} -> {json.dumps(harness_value)}"
+                    for key, (file_value, harness_value) in sorted(overrides.items())
+                )
         if self._errors:
             lines.append("  page errors:")
             lines.extend(f"    {error}" for error in self._errors)
@@ -402,10 +429,11 @@ class ConnectifHarness:
     """Opens pages in a shared Chromium with Connectif's client replaced by a local one.
 
     Requests for ``https://cdn.connectif.cloud/*/client-script/*`` get tagkit's double of
-    Connectif's client (or the real client file given as ``client_file``) followed by a store
-    configuration chosen by the test; notifications are answered like Connectif's API and
-    recorded; every other request is aborted. Each page gets a fresh browser context, hence a
-    fresh ``localStorage``.
+    Connectif's client followed by a store configuration chosen by the test. With a real client
+    file given as ``client_file``, the file's own store configuration gets the same settings,
+    its store (``baseUrl``, ``token``) included, and :attr:`ConnectifPage.config_overrides` lists
+    what was changed. Notifications are answered like Connectif's API and recorded; every other
+    request is aborted. Each page gets a fresh browser context, hence a fresh ``localStorage``.
 
     Example (run in a test with the browser)::
 

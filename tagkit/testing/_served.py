@@ -11,6 +11,8 @@ from dataclasses import dataclass
 CLIENT_SCRIPT_URL = re.compile(
     r"^https://cdn\.connectif\.cloud/(?P<region>[^/?#]+)/client-script/(?P<store_id>[^/?#]+)"
 )
+# docs/connectif.md#request-endpoint: the store configuration's baseUrl for a region.
+API_BASE_URL = "https://{region}-api.connectif.cloud:443/"
 
 PROFILES: tuple[str, ...] = ("1.3.0", "newer")
 
@@ -38,7 +40,7 @@ class ClientScriptRequest:
     def base_url(self) -> str:
         """The API base URL for this region, in the form the store config uses
         (docs/connectif.md#request-endpoint)."""
-        return f"https://{self.region}-api.connectif.cloud:443/"
+        return API_BASE_URL.format(region=self.region)
 
 
 def harness_overrides(auto_send: bool, config: Mapping[str, object] | None) -> dict[str, object]:
@@ -165,9 +167,40 @@ _PAGE_PROBE = """
 _CONFIG_OVERRIDE = """
 (() => {
   const overrides = OVERRIDES;
+  const clientScript = new RegExp(CLIENT_SCRIPT_PATTERN);
   const state = (window.__tagkitHarness = window.__tagkitHarness || {});
-  const merge = (value) =>
-    value !== null && typeof value === 'object' ? Object.assign({}, value, overrides) : value;
+  const made = (state.configOverrides = state.configOverrides || {});
+  // The store the page's loader asked for: the store tail runs inside the client script, so
+  // document.currentScript is that script; otherwise the page's first client-script element.
+  const storeSettings = () => {
+    const scripts = [
+      document.currentScript,
+      document.querySelector('script[src*="/client-script/"]'),
+    ];
+    for (const script of scripts) {
+      const found = script && script.src ? clientScript.exec(script.src) : null;
+      if (found) {
+        return {
+          baseUrl: BASE_URL.replace('{region}', found.groups.region),
+          token: found.groups.store_id,
+        };
+      }
+    }
+    return {};
+  };
+  const plain = (value) => JSON.stringify(value === undefined ? null : value);
+  const merge = (value) => {
+    if (value === null || typeof value !== 'object') {
+      return value;
+    }
+    const wanted = Object.assign(storeSettings(), overrides);
+    for (const key of Object.keys(wanted)) {
+      if (plain(value[key]) !== plain(wanted[key]) && !(key in made)) {
+        made[key] = [value[key] === undefined ? null : value[key], wanted[key]];
+      }
+    }
+    return Object.assign({}, value, wanted);
+  };
   let configuration;
   let initialize;
   Object.defineProperty(window, 'connectifConfiguration', {
@@ -212,9 +245,27 @@ def config_override_script(overrides: Mapping[str, object]) -> str:
     The tail of a CDN response is ``window.connectifConfiguration = {...};
     window.initializeConnectif(window.connectifConfiguration);``
     (docs/connectif.md#request-store-config). Accessors installed
-    before any page script merge ``overrides`` into the object assigned to
+    before any page script merge the harness's settings into the object assigned to
     ``connectifConfiguration`` and into the argument of whatever function is assigned to
     ``initializeConnectif``. Either trap alone is enough, so the override holds whether the
     client declares its globals by assignment or not.
+
+    The settings are, as for the double (:func:`store_configuration`): ``baseUrl`` and ``token``
+    of the store named by the client-script URL the page loaded, then ``overrides``. Every key
+    whose value the file had set differently is recorded once, as ``[file's value, harness's
+    value]``, in ``window.__tagkitHarness.configOverrides``.
     """
-    return _CONFIG_OVERRIDE.replace("OVERRIDES", _js(dict(overrides)))
+    return (
+        _CONFIG_OVERRIDE.replace("CLIENT_SCRIPT_PATTERN", _js(_js_pattern(CLIENT_SCRIPT_URL)))
+        .replace("BASE_URL", _js(API_BASE_URL))
+        .replace("OVERRIDES", _js(dict(overrides)))
+    )
+
+
+def _js_pattern(pattern: re.Pattern[str]) -> str:
+    """A Python pattern as JavaScript ``RegExp`` source (named groups are spelled ``(?<name>``).
+
+    >>> _js_pattern(re.compile(r"^a(?P<x>b)"))
+    '^a(?<x>b)'
+    """
+    return pattern.pattern.replace("(?P<", "(?<")

@@ -8,9 +8,13 @@ harness on their own.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Generator
+from typing import Any
+
 import pytest
 
-from tagkit.testing import ConnectifHarness
+from tagkit.testing.plugin import REQUIRE_BROWSER_ENV
 
 STORE_ID = "0f8fad5b-d9cb-469f-a165-70867728950e"
 CLIENT_SCRIPT_URL = (
@@ -77,11 +81,52 @@ WAIT_FOR_ACTIVE_WORKER = """async () => {
 }"""
 
 
-@pytest.fixture
-def double(connectif: ConnectifHarness) -> ConnectifHarness:
-    """The harness, for tests of behaviour only tagkit's double has (its profiles)."""
-    if not connectif.uses_double:
-        pytest.skip(
-            "checks a behaviour of tagkit's double; --connectif-client serves a real client"
+# --- a real client file instead of the double (--connectif-client) --------------------------------
+
+DOUBLE_PROFILE_SKIPPED = (
+    "needs a profile of tagkit's Connectif double (profile='newer'); "
+    "--connectif-client serves a real client file"
+)
+
+
+def profiles() -> list[Any]:
+    """The client profiles a test runs with; the double's own "newer" profile only with the
+    double. A function, since the marker exists only once ``pytest_configure`` below has run."""
+    return ["1.3.0", pytest.param("newer", marks=pytest.mark.double_profile)]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "double_profile: needs a profile of tagkit's Connectif double (profile='newer'); "
+        "skipped when --connectif-client serves a real client file",
+    )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("double_profile") and item.config.getoption("connectif_client"):
+        pytest.skip(DOUBLE_PROFILE_SKIPPED)
+
+
+def _browser_required() -> bool:
+    return os.environ.get(REQUIRE_BROWSER_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """With TAGKIT_REQUIRE_BROWSER=1 (CI) a skipped browser test fails, unless it needs a double
+    profile and a real client file is in use: a skip must never hide a test that did not run."""
+    report = yield
+    if not report.skipped or hasattr(report, "wasxfail") or not _browser_required():
+        return report
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    reason = reason.removeprefix("Skipped: ")
+    if DOUBLE_PROFILE_SKIPPED not in reason:
+        report.outcome = "failed"
+        report.longrepr = (
+            f"{item.nodeid} was skipped ({reason}), but {REQUIRE_BROWSER_ENV} is set: "
+            "only tests that need a profile of tagkit's double may skip, with --connectif-client"
         )
-    return connectif
+    return report

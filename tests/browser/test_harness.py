@@ -16,9 +16,18 @@ import pytest
 from playwright.sync_api import Browser
 
 from tagkit._resources import static_path
-from tagkit.testing import ConnectifHarness, Notification, serve_directory
+from tagkit.testing import ConnectifHarness, ConnectifPage, Notification, serve_directory
+from tagkit.testing._served import page_probe_script
 
-from .conftest import NOTIFICATION_URL, RED_SHOE, STORE_ID, WAIT_FOR_ACTIVE_WORKER, page
+from .cdn_client import TAIL_BASE_URL, TAIL_STORE_ID, cdn_client_script
+from .conftest import (
+    DOUBLE_PROFILE_SKIPPED,
+    NOTIFICATION_URL,
+    RED_SHOE,
+    STORE_ID,
+    WAIT_FOR_ACTIVE_WORKER,
+    page,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -137,6 +146,21 @@ def test_bad_arguments_are_rejected_with_the_accepted_values(connectif: Connecti
 
 # --- a real client file instead of the double -----------------------------------------------------
 
+# A saved CDN response's tail (docs/connectif.md#request-store-config) whose settings are the
+# harness's own, except the store: another region and store id.
+OTHER_STORE_TAIL = (
+    "window.connectifConfiguration = {baseUrl: 'https://eu9-api.connectif.cloud:443/',"
+    " token: 'real-store-token', webTrackingEnabled: true, autoSendEventsOnInit: true,"
+    " trackAllByDefault: true, excludeTracking: [], includeTracking: [], allowedDomains: [],"
+    " samplingTrackingPercent: 100, vapidPublicKey: null, serviceWorkerUrl: null,"
+    " iframeSource: null, forms: [], webEventPayloadDefinitions: [], autoInitialize: true};\n"
+    "window.initializeConnectif(window.connectifConfiguration);\n"
+)
+OTHER_STORE_URL = (
+    "https://eu9-api.connectif.cloud/integration-type/system/scrippet-notification/real-store-token"
+)
+EU1_BASE_URL = "https://eu1-api.connectif.cloud:443/"
+
 
 def _client_file(tmp_path: Path, tail: str) -> Path:
     """A stand-in for a saved CDN response: a client (here the double) plus a store tail."""
@@ -145,39 +169,102 @@ def _client_file(tmp_path: Path, tail: str) -> Path:
     return path
 
 
-def test_real_client_file_has_its_store_config_overridden(
+def _without_override(browser: Browser, client_source: str) -> ConnectifPage:
+    """A harness page serving ``client_source`` as is, its store configuration left alone."""
+    context = browser.new_context()
+    context.add_init_script(page_probe_script())
+    return ConnectifPage(context, serve_client=lambda script: client_source)
+
+
+def test_a_client_file_keeps_its_own_store_unless_the_harness_overrides_it(
     tagkit_browser: Browser, tmp_path: Path
 ) -> None:
-    # The store's own settings would send nothing from https://shop.example/.
-    client = _client_file(
-        tmp_path,
-        "window.connectifConfiguration = {baseUrl: 'https://eu9-api.connectif.cloud:443/',"
-        " token: 'real-store-token', webTrackingEnabled: false, autoSendEventsOnInit: false,"
-        " trackAllByDefault: true, allowedDomains: ['https://www.realshop.example/'],"
-        " vapidPublicKey: 'BKey', serviceWorkerUrl: 'https://www.realshop.example/sw.js'};\n"
-        "window.initializeConnectif(window.connectifConfiguration);\n",
-    )
+    client = _client_file(tmp_path, OTHER_STORE_TAIL)
+    # Negative control: served as is, the file posts to its own store, so every test comparing
+    # the request URL with the loader's store would fail.
+    bare = _without_override(tagkit_browser, client.read_text(encoding="utf-8"))
+    try:
+        bare.goto(PRODUCT_PAGE, url="https://shop.example/")
+        [request] = bare.wait_for_requests(1)
+        assert request.url == OTHER_STORE_URL
+        assert bare.config_overrides == {}
+    finally:
+        bare.close()
+
+    with ConnectifHarness(tagkit_browser, client_file=client) as harness:
+        shop = harness.open(PRODUCT_PAGE)
+        [request] = shop.wait_for_requests(1)
+        assert (request.url, request.store_id) == (NOTIFICATION_URL, STORE_ID)
+        # Only the store differed from the harness's settings.
+        assert shop.config_overrides == {
+            "baseUrl": ("https://eu9-api.connectif.cloud:443/", EU1_BASE_URL),
+            "token": ("real-store-token", STORE_ID),
+        }
+        shop.assert_no_errors()
+
+
+def test_the_cdn_style_file_runs_only_with_its_store_configuration_overridden(
+    tagkit_browser: Browser, tmp_path: Path
+) -> None:
+    # Negative control: the store tail of tests/data turns tracking off for this page.
+    bare = _without_override(tagkit_browser, cdn_client_script())
+    try:
+        bare.goto(PRODUCT_PAGE, url="https://shop.example/")
+        bare.wait_for_initialized()
+        bare.assert_no_more_requests(wait=0.3)
+    finally:
+        bare.close()
+
+    client = tmp_path / "connectif-client.js"
+    client.write_text(cdn_client_script(), encoding="utf-8")
     with ConnectifHarness(tagkit_browser, client_file=client) as harness:
         assert not harness.uses_double
         shop = harness.open(PRODUCT_PAGE)
         [request] = shop.wait_for_requests(1)
-        # The store's own endpoint and token are kept; tracking and auto-send are the test's.
-        assert request.url == (
-            "https://eu9-api.connectif.cloud/integration-type/system/"
-            "scrippet-notification/real-store-token"
-        )
+        assert request.url == NOTIFICATION_URL
         assert request.event_types == ["product-visited", "page-visit"]
+        assert shop.config_overrides == {
+            "baseUrl": (TAIL_BASE_URL, EU1_BASE_URL),
+            "token": (TAIL_STORE_ID, STORE_ID),
+            "webTrackingEnabled": (False, True),
+            "trackAllByDefault": (False, True),
+            "excludeTracking": ([".*"], []),
+            "samplingTrackingPercent": (0, 100),
+            "allowedDomains": (["https://www.another-shop.example/"], []),
+            "vapidPublicKey": ("BStorePublicKey", None),
+            "serviceWorkerUrl": ("https://www.another-shop.example/service-worker.js", None),
+            "iframeSource": ("https://www.another-shop.example/connectif-storage.html", None),
+        }
         shop.assert_no_errors()
 
-        # The test's own config reaches the real client too.
+        # The test's own config reaches the file too, and a failure report lists the overrides.
         excluded = harness.open(PRODUCT_PAGE, config={"excludeTracking": ["shop\\.example"]})
         excluded.wait_for_initialized()
-        excluded.assert_no_more_requests(wait=0.2)
+        assert excluded.config_overrides["excludeTracking"] == ([".*"], ["shop\\.example"])
+        with pytest.raises(AssertionError) as failure:
+            excluded.wait_for_requests(1, timeout=0.3)
+        report = str(failure.value)
+        assert "store configuration of the client file, overridden by the harness:" in report
+        assert f'    token: "{TAIL_STORE_ID}" -> "{STORE_ID}"' in report
+        assert "    webTrackingEnabled: false -> true" in report
+
+        quiet = harness.open(PRODUCT_PAGE, auto_send=False)
+        quiet.wait_for_initialized()
+        assert quiet.config_overrides["autoSendEventsOnInit"] == (True, False)
+        quiet.assert_no_more_requests(wait=0.2)
 
         with pytest.raises(
             ValueError, match=re.escape("selects a behaviour of tagkit's Connectif double")
         ):
             harness.open(PRODUCT_PAGE, profile="newer")
+
+
+def test_the_double_reports_no_overrides(tagkit_browser: Browser) -> None:
+    # The harness writes the double's store configuration itself: nothing to override.
+    with ConnectifHarness(tagkit_browser) as harness:
+        shop = harness.open(PRODUCT_PAGE)
+        shop.wait_for_requests(1)
+        assert shop.config_overrides == {}
 
 
 def test_real_client_file_without_a_store_tail_gets_one(
@@ -308,3 +395,61 @@ def test_missing_browser_skips_or_fails_when_required(tmp_path: Path) -> None:
         assert "/bin/false" in output
         assert "apt-get install -y chromium" in output
         assert (run.returncode == 0) is (required == ""), output
+
+
+# --- skips in this suite (tests/browser/conftest.py) ----------------------------------------------
+
+SKIPPING = """
+import pytest
+
+@pytest.mark.double_profile
+def test_needs_the_newer_profile():
+    pass
+
+def test_skips_for_another_reason():
+    pytest.skip("no reason that CI accepts")
+"""
+
+
+def test_only_the_double_profile_may_skip_when_the_browser_is_required(tmp_path: Path) -> None:
+    (tmp_path / "conftest.py").write_text(
+        "from tests.browser.conftest import (\n"
+        "    pytest_configure, pytest_runtest_makereport, pytest_runtest_setup)\n"
+    )
+    (tmp_path / "test_inner.py").write_text(SKIPPING)
+    client = tmp_path / "connectif-client.js"
+    client.write_text(cdn_client_script(), encoding="utf-8")
+    expected = {
+        # (TAGKIT_REQUIRE_BROWSER, --connectif-client given): the summary
+        ("1", True): "1 failed, 1 skipped",
+        ("1", False): "1 failed, 1 passed",
+        ("", True): "2 skipped",
+    }
+    runs = {
+        (required, with_client): subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-rs",
+                "-p",
+                "no:cacheprovider",
+                *(["--connectif-client", str(client)] if with_client else []),
+                "test_inner.py",
+            ],
+            cwd=tmp_path,
+            env={**os.environ, "TAGKIT_REQUIRE_BROWSER": required, "PYTHONPATH": str(REPO)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for required, with_client in expected
+    }
+    for key, run in runs.items():
+        output, _ = run.communicate(timeout=60)
+        assert expected[key] in output, output
+        if key[1]:
+            assert DOUBLE_PROFILE_SKIPPED in output, output
+        if key[0]:
+            assert "test_skips_for_another_reason was skipped (no reason that CI accepts)" in output
