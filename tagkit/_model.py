@@ -63,6 +63,14 @@ def join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
+def join_key(path: str, key: object) -> str:
+    """The path of a key the input chose: as :func:`join` when it is printable text, else
+    ``path['\\x01']`` with the key quoted, so that a path always prints."""
+    if isinstance(key, str) and key.isprintable():
+        return join(path, key)
+    return f"{path}[{quoted(key)}]"
+
+
 def _unknown_key(key: str, props: Sequence[Prop], what: str) -> str:
     by_js = {p.js_key: p.data_key for p in props if p.js_key != p.data_key}
     known = [p.data_key for p in props]
@@ -311,7 +319,7 @@ class Record:
         values: dict[str, object],
         problems: list[Problem],
     ) -> None:
-        problems.append(Problem(join(path, str(key)), _unknown_key(str(key), cls.PROPS, cls.WHAT)))
+        problems.append(Problem(join_key(path, key), _unknown_key(str(key), cls.PROPS, cls.WHAT)))
 
     @classmethod
     def _check(cls, values: Mapping[str, object], path: str, problems: list[Problem]) -> None:
@@ -746,7 +754,7 @@ class Contact(Record):
         values: dict[str, object],
         problems: list[Problem],
     ) -> None:
-        where = join(path, str(key))
+        where = join_key(path, key)
         if key == ANONYMOUS:
             if not isinstance(raw, bool):
                 problems.append(Problem(where, f"must be true or false, got {quoted(raw)}"))

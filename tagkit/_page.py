@@ -24,6 +24,7 @@ from ._model import (
     Search,
     _Field,
     event_js,
+    join_key,
 )
 from ._values import quoted
 from .errors import Problem, ValidationError
@@ -186,7 +187,10 @@ def _collect(data: Mapping[str, object], *, json: bool = False) -> dict[str, obj
             close = difflib.get_close_matches(str(key), list(entries), n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
             problems.append(
-                Problem(str(key), f"is not a page document key; {hint}known: {', '.join(entries)}")
+                Problem(
+                    join_key("", key),
+                    f"is not a page document key; {hint}known: {', '.join(entries)}",
+                )
             )
             continue
         if raw is None:

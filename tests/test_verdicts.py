@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from tagkit import (
     Contact,
+    Page,
     ValidationError,
     json_schema,
     page_category,
@@ -83,7 +84,7 @@ PRODUCT = {"url": "https://s.example/p", "product_id": "1", "name": "n", "unit_p
         ),
         (lambda: Contact(primary_key="a@b.example", __proto__="x"), "contact.__proto__", "drop"),
         (lambda: page_category(""), "page_categories", "must not be empty"),
-        (lambda: render_page({1: "x"}), "1", "is not a page document key"),
+        (lambda: render_page({1: "x"}), "[1]", "is not a page document key"),
         (lambda: events_payload(page_visit="y"), "page_visit", "must be true or false"),
         (lambda: json_schema([]), "", "unknown tag []"),  # type: ignore[arg-type]
         (lambda: render_tag("search", 10**5000), "search", "must be an object of properties"),
@@ -177,3 +178,12 @@ def test_a_killed_write_leaves_nothing_after_the_next(tmp_path: Path) -> None:
 
 def test_every_refusal_is_a_tagkit_error() -> None:
     assert issubclass(ValidationError, TagkitError) and issubclass(ConfigError, TagkitError)
+
+
+def test_a_key_that_cannot_print_is_quoted_in_its_path() -> None:
+    """Found by the property tests: a lone surrogate as a contact key made an unprintable path."""
+    with pytest.raises(ValidationError) as info:
+        Page.from_dict({"contact": {"primary_key": None, "\ud800": ""}, "\x01": 1})
+    paths = [p.path for p in info.value.problems]
+    assert paths == ["contact['\\ud800']", "contact.primary_key", "['\\x01']"]
+    str(info.value).encode("utf-8")
