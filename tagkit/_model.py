@@ -664,6 +664,12 @@ def _custom_value(raw: object) -> CustomValue | None:
         number = normalise_decimal(abs(raw)) if raw < 0 else normalise_decimal(raw)
         sign = "-" if raw < 0 and number != 0 else ""
         return sign + to_text(number)
+    return custom_text(raw)
+
+
+def custom_text(raw: object) -> CustomValue:
+    """A custom contact field that is not a number or true/false: a date as its text, text, or
+    a list of texts; the same in tags, scripts and the REST API."""
     if isinstance(raw, (datetime, date)):
         return to_text(normalise_datetime(raw))
     if is_sequence(raw):

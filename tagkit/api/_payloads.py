@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -28,14 +28,13 @@ from .._model import (
     Purchase,
     Record,
     _custom_field_problem,
+    custom_text,
     join,
 )
 from .._values import (
     MAX_SAFE_INTEGER,
     Invalid,
-    normalise_datetime,
     normalise_decimal,
-    normalise_text,
     quoted,
     to_text,
 )
@@ -82,20 +81,7 @@ def _api_custom_value(raw: object) -> object:
     if isinstance(raw, (float, Decimal)):
         number = normalise_decimal(abs(raw))
         return -number if raw < 0 else number
-    if isinstance(raw, (datetime, date)):
-        return to_text(normalise_datetime(raw))
-    if isinstance(raw, (list, tuple)):
-        items = []
-        for item in raw:
-            if not isinstance(item, str):
-                raise Invalid(f"list items must be strings, got {quoted(item)} in {quoted(raw)}")
-            items.append(normalise_text(item))
-        return tuple(items)
-    if isinstance(raw, str):
-        return normalise_text(raw)
-    raise Invalid(
-        f"must be text, a number, true/false, a date or a list of strings, got {quoted(raw)}"
-    )
+    return custom_text(raw)
 
 
 class ApiContact(Contact):
