@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -46,20 +46,20 @@ def _frame(name: str, holes: tuple[str, ...], fixed: tuple[tuple[str, Any], ...]
     return _HOLES.split(text)
 
 
-def fill_template(name: str, holes: Mapping[str, Markup], **fixed: Any) -> Markup:
-    """``render_template(name, **holes, **fixed)``, rendered once per template, hole names and
-    ``fixed`` values, then filled with each call's ``holes`` by joining strings.
+def filler(name: str, holes: tuple[str, ...], **fixed: Any) -> Callable[..., str]:
+    """A function of the ``holes``' values (in that order) giving the text of
+    ``render_template(name, **holes, **fixed)``: the template is rendered once per name, hole
+    names and ``fixed`` values, and each call joins strings.
 
-    Each hole must be markup already (escaped text, or JSON from :mod:`tagkit.jsonsafe`) and
+    Each value must be markup already (escaped text, or JSON from :mod:`tagkit.jsonsafe`) and
     printed unchanged by the template, so the result equals a full render.
     """
-    fill = _filler(name, tuple(holes), tuple(sorted(fixed.items())))
-    return Markup(fill(*holes.values()))  # noqa: S704 - template text and markup holes only
+    fill: Callable[..., str] = _filler(name, holes, tuple(sorted(fixed.items())))
+    return fill
 
 
 @functools.lru_cache(maxsize=64)
 def _filler(name: str, holes: tuple[str, ...], fixed: tuple[tuple[str, Any], ...]) -> Any:
-    """A function of the holes' values that joins them with the template's text."""
     pieces = _frame(name, holes, fixed)
     texts = pieces[0::2]
     order = [int(i) for i in pieces[1::2]]

@@ -19,15 +19,15 @@ from __future__ import annotations
 import difflib
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from json.encoder import encode_basestring as json_string
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import vocabulary as vocab
 from ._csp import check_nonce
-from ._env import fill_template
+from ._env import filler
 from ._input import validate
 from ._model import Cart, Contact, CustomEvent, Record, event_js, record_type
 from ._page import Page
@@ -406,19 +406,35 @@ def render_payload(
 def _script(
     payload_json: Markup, *, nonce: str | None, inline: bool, render_id: str | None
 ) -> Markup:
+    """The script (or JSON island) around ``payload_json``, after checking the nonce and the
+    render id."""
     check_nonce(nonce)
     rid = _check_render_id(render_id)
-    holes = {"payload_json": payload_json}
-    fixed: dict[str, object] = {}
+    return Markup(_checked_script(payload_json, nonce, inline, rid))  # noqa: S704
+
+
+def _checked_script(payload_json: str, nonce: str | None, inline: bool, rid: str) -> str:
+    """The script's text, from a checked nonce and render id. The render id is letters,
+    digits, '-' and '_', so its JSON string is the id between quotes and its attribute text is
+    the id; a nonce holds only base64 characters, which HTML escaping leaves unchanged."""
     if nonce is None:
-        fixed["nonce"] = None
-    else:
-        holes["nonce"] = escape(nonce)
-    if inline:
-        holes["id_json"] = script_json(rid)
-        return fill_template("events.html.j2", holes, **fixed)
-    holes["id"] = escape(rid)
-    return fill_template("events-island.html.j2", holes, **fixed)
+        return _FILLERS[inline, False](payload_json, f'"{rid}"' if inline else rid)
+    return _FILLERS[inline, True](payload_json, f'"{rid}"' if inline else rid, nonce)
+
+
+class _Fillers(dict[tuple[bool, bool], Callable[..., str]]):
+    """The script templates' fillers by (inline, with a nonce), made on first use."""
+
+    def __missing__(self, key: tuple[bool, bool]) -> Callable[..., str]:
+        inline, with_nonce = key
+        name = "events.html.j2" if inline else "events-island.html.j2"
+        holes = ("payload_json", "id_json" if inline else "id")
+        made = filler(name, (*holes, "nonce")) if with_nonce else filler(name, holes, nonce=None)
+        self[key] = made
+        return made
+
+
+_FILLERS = _Fillers()
 
 
 def render_events(
@@ -474,15 +490,13 @@ def render_page_events(
     <span class="cn_page_tag" style="display:none">sale</span>
     """
     check_nonce(nonce)
-    _check_render_id(render_id)
+    rid = _check_render_id(render_id)
     built = page if isinstance(page, Page) else Page._for_events(page)
     call = _call(page_events(built), built.get(vocab.CONTACT_TAG), built.get(vocab.CART_TAG), True)
-    payload = script_json_text(_payload_json(call))
-    script = _script(payload, nonce=nonce, inline=inline, render_id=render_id)
+    script = _checked_script(script_json_text(_payload_json(call)), nonce, inline, rid)
     info = render_tags(built, vocab.PAGE_INFO_TAGS, hidden=hidden)
-    if not info:
-        return script
-    return script + Markup("\n") + info
+    # Both are markup already: joined as text, marked once.
+    return Markup(f"{script}\n{info}" if info else script)  # noqa: S704
 
 
 __all__ = [
