@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from markupsafe import Markup
 
-from . import _markup
+from . import _markup, _pagefast
 from . import vocabulary as vocab
 from ._input import validate
 from ._page import Page
@@ -92,6 +92,12 @@ def render_page(page: Page | Mapping[str, object], *, hidden: bool = False) -> M
     >>> print(render_page({"search": "red shoe"}))
     <div class="cn_search" style="display:none"><span class="search_text">red shoe</span></div>
     """
+    if type(page) is dict and type(hidden) is bool:
+        # The common page document takes the compiled page path; anything else, or any
+        # problem, the general one, which reports it.
+        text = _pagefast.render(page, hidden)
+        if text is not None:
+            return Markup(text)  # noqa: S704 - tags written from escaped values
     if not isinstance(page, Page):
         page = Page.from_dict(page)
     _js_only(page)

@@ -25,6 +25,7 @@ from json.encoder import encode_basestring as json_string
 
 from markupsafe import Markup
 
+from . import _pagefast
 from . import vocabulary as vocab
 from ._csp import check_nonce
 from ._env import filler
@@ -34,6 +35,7 @@ from ._page import Page
 from ._render import render_tags
 from ._values import quoted
 from .errors import ConfigError, Problem, ValidationError
+from .jsonsafe import _escape as _escape_json
 from .jsonsafe import compact, script_json, script_json_text
 
 PAGE_VISIT = vocab.PAGE_VISIT
@@ -491,6 +493,14 @@ def render_page_events(
     """
     check_nonce(nonce)
     rid = _check_render_id(render_id)
+    if type(page) is dict and type(hidden) is bool:
+        # The common page document takes the compiled page path; anything else, or any
+        # problem, the general one, which reports it.
+        fast = _pagefast.render_events(page, hidden)
+        if fast is not None:
+            payload, tags = fast
+            script = _checked_script(_escape_json(payload), nonce, inline, rid)
+            return Markup(f"{script}\n{tags}" if tags else script)  # noqa: S704
     built = page if isinstance(page, Page) else Page._for_events(page)
     call = _call(page_events(built), built.get(vocab.CONTACT_TAG), built.get(vocab.CART_TAG), True)
     script = _checked_script(script_json_text(_payload_json(call)), nonce, inline, rid)
