@@ -131,7 +131,9 @@ HELP_OF = [
     "lint",
     "api",
     "api contacts",
+    "api products",
     "api purchases",
+    "api coupons",
 ]
 EXPECTED_CODE = {
     "render-invalid": 1,

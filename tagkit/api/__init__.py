@@ -1,5 +1,5 @@
 """Connectif's REST API: a client on httpx, paced and retried, that never duplicates a
-purchase (docs/api-sync.md). Needs the ``api`` extra: ``pip install "tagkit[api]"``.
+purchase or an import (docs/api-sync.md). Needs the ``api`` extra: ``pip install "tagkit[api]"``.
 
 ``import tagkit`` never imports this package, and this package loads httpx only with the
 client: the payloads, the journal and the routes are plain Python.
@@ -18,18 +18,33 @@ if TYPE_CHECKING:
         AuthenticationError,
         BadRequest,
         ContactMissing,
+        ImportFailed,
+        ImportFileTooLarge,
+        ImportOutcomeUnknown,
+        ImportWaitTimeout,
         NotFound,
         PayloadTooLarge,
         PermissionDenied,
         ProductsMissing,
         RateLimited,
         ServerError,
+        TooManyImports,
         UnprocessableEntity,
         UnsupportedMediaType,
     )
+    from ._import_csv import import_csv
+    from ._import_result import ImportResult
     from ._journal import Journal, JournalError
     from ._pacing import Backoff, TokenBucket, rate_limit_wait
-    from ._payloads import ApiContact, ApiProduct, ApiPurchase, api_json, api_record, to_api
+    from ._payloads import (
+        ApiContact,
+        ApiCoupon,
+        ApiProduct,
+        ApiPurchase,
+        api_json,
+        api_record,
+        to_api,
+    )
 
 _HOMES: dict[str, str] = {
     **dict.fromkeys(("ApiStats", "ConnectifAPI"), "._client"),
@@ -41,21 +56,36 @@ _HOMES: dict[str, str] = {
             "AuthenticationError",
             "BadRequest",
             "ContactMissing",
+            "ImportFailed",
+            "ImportFileTooLarge",
+            "ImportOutcomeUnknown",
+            "ImportWaitTimeout",
             "NotFound",
             "PayloadTooLarge",
             "PermissionDenied",
             "ProductsMissing",
             "RateLimited",
             "ServerError",
+            "TooManyImports",
             "UnprocessableEntity",
             "UnsupportedMediaType",
         ),
         "._errors",
     ),
+    "import_csv": "._import_csv",
+    "ImportResult": "._import_result",
     **dict.fromkeys(("Journal", "JournalError"), "._journal"),
     **dict.fromkeys(("Backoff", "TokenBucket", "rate_limit_wait"), "._pacing"),
     **dict.fromkeys(
-        ("ApiContact", "ApiProduct", "ApiPurchase", "api_json", "api_record", "to_api"),
+        (
+            "ApiContact",
+            "ApiCoupon",
+            "ApiProduct",
+            "ApiPurchase",
+            "api_json",
+            "api_record",
+            "to_api",
+        ),
         "._payloads",
     ),
 }
@@ -64,6 +94,7 @@ __all__ = [
     "ApiConfigError",
     "ApiConnectionError",
     "ApiContact",
+    "ApiCoupon",
     "ApiError",
     "ApiProduct",
     "ApiPurchase",
@@ -73,6 +104,11 @@ __all__ = [
     "BadRequest",
     "ConnectifAPI",
     "ContactMissing",
+    "ImportFailed",
+    "ImportFileTooLarge",
+    "ImportOutcomeUnknown",
+    "ImportResult",
+    "ImportWaitTimeout",
     "Journal",
     "JournalError",
     "NotFound",
@@ -82,10 +118,12 @@ __all__ = [
     "RateLimited",
     "ServerError",
     "TokenBucket",
+    "TooManyImports",
     "UnprocessableEntity",
     "UnsupportedMediaType",
     "api_json",
     "api_record",
+    "import_csv",
     "rate_limit_wait",
     "to_api",
 ]

@@ -5,6 +5,8 @@ Every request passes the token bucket, then is retried on 429 (after the wait th
 asks for), on 5xx, timeouts and dropped connections, with capped exponential backoff, for
 GET, PATCH and DELETE. POST ``/purchases/`` is never re-sent blindly: after a failure the client
 asks for the purchase by its store id and sends it again only if Connectif does not have it.
+POST ``/imports/`` neither: after a failure without a clear answer the client looks for the
+import in Connectif's import list first (docs/api-sync.md#imports).
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ import logging
 import os
 import random
 import time
-from collections.abc import Generator, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,19 +25,29 @@ import httpx
 
 from .. import vocabulary as vocab
 from .._model import Contact, Record
+from ..errors import Problem, ValidationError
 from . import _routes as routes
 from ._errors import (
     ApiConfigError,
     ApiConnectionError,
     ApiError,
     BadRequest,
+    ImportFailed,
+    ImportFileTooLarge,
+    ImportOutcomeUnknown,
+    ImportWaitTimeout,
     RateLimited,
     ServerError,
+    TooManyImports,
     error_for,
 )
+from ._import_csv import import_csv
+from ._import_result import ImportResult
+from ._imports import ImportOptions, is_candidate, multipart
 from ._pacing import Backoff, TokenBucket, rate_limit_wait
 from ._payloads import (
     CONTACTS,
+    COUPONS,
     PRODUCTS,
     PURCHASES,
     ApiPurchase,
@@ -51,6 +63,14 @@ log = logging.getLogger("tagkit.api")
 
 JSON_TYPE = "application/json"
 _REDACTED = "<hidden>"
+# How often an import's status is read: from 1.5 s up to every 15 s (a 2,000 ms interval is
+# what a published importer uses; Connectif documents none).
+IMPORT_POLL = Backoff(initial=1.5, factor=1.5, maximum=15.0, jitter=0.2)
+# How long to wait before sending an import again after 400 E0401 (ten imports queued).
+QUEUE_WAIT = Backoff(initial=5.0, factor=2.0, maximum=60.0, jitter=0.2)
+# How far Connectif's clock may be behind this machine's when the import list is searched
+# for an import whose POST got no answer.
+CLOCK_SKEW = 300.0
 
 
 @dataclass
@@ -123,6 +143,16 @@ def _body_of(response: httpx.Response) -> Any:
         return response.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
         return {}
+
+
+def _mapping(data: object) -> Mapping[str, Any]:
+    return data if isinstance(data, Mapping) else {}
+
+
+def _reason(exc: ApiError) -> str:
+    if isinstance(exc, ApiConnectionError):
+        return f"no response ({exc.reason})"
+    return f"answered {exc.status}"
 
 
 def _positive(name: str, value: float) -> float:
@@ -328,7 +358,200 @@ class ConnectifAPI:
     def coupon_sets(self) -> Iterator[dict[str, Any]]:
         """Every coupon set, page after page: ``links.next`` is followed as Connectif gives it
         (only on this client's own host, where the API key may go)."""
-        target: str = routes.COUPON_SETS
+        return self._pages(routes.COUPON_SETS)
+
+    def coupon_set(self, coupon_set_id: str) -> dict[str, Any] | None:
+        """One coupon set, or None."""
+        return self._get_or_none(routes.coupon_set(coupon_set_id))
+
+    # -- imports ----------------------------------------------------------------------------
+    def start_import(
+        self,
+        kind: str,
+        rows: Iterable[Mapping[str, object] | Record | str],
+        *,
+        override_existing: bool,
+        update_only_empty_fields: bool,
+        coupon_set_id: str | None = None,
+        max_bytes: int = routes.MAX_IMPORT_BYTES,
+        max_queue_waits: int = 10,
+        queue_wait: Backoff = QUEUE_WAIT,
+    ) -> ImportResult:
+        """Start an import of ``rows`` (POST ``/imports/``): ``contacts``, ``products`` or
+        ``coupons`` (codes, or ``{"code": ...}``, into coupon set ``coupon_set_id``).
+
+        Every row is validated as the one-by-one calls validate it, and must fit a CSV cell
+        (a list value holding ``|`` does not): a :class:`ValidationError` lists every problem
+        and nothing is sent. A file over ``max_bytes`` raises :class:`ImportFileTooLarge`
+        unsent. After 400 E0401 (ten imports queued) it waits (``queue_wait``) and sends
+        again, up to ``max_queue_waits`` times. It is never sent again blindly: after a
+        failure without a clear answer (no answer, a dropped connection, a 5xx) the import
+        list is searched for it; a contacts or products import that is not there is sent
+        again, a coupons import never (:class:`ImportOutcomeUnknown`), since its codes would be
+        added twice. Returns the import as Connectif accepted it (its ``id``, usually
+        ``queued``); :meth:`wait_for_import` waits for its end.
+        """
+        options = ImportOptions(kind, override_existing, update_only_empty_fields, coupon_set_id)
+        records: list[Record] = []
+        problems: list[Problem] = []
+        for number, row in enumerate(rows):
+            try:
+                records.append(api_record(kind, row, path=f"{kind}[{number}]"))
+            except ValidationError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise ValidationError(problems)
+        data = import_csv(kind, records)
+        return self._post_import(
+            options,
+            data,
+            len(records),
+            max_bytes=max_bytes,
+            max_queue_waits=max_queue_waits,
+            queue_wait=queue_wait,
+        )
+
+    def _post_import(
+        self,
+        options: ImportOptions,
+        data: bytes,
+        total: int,
+        *,
+        max_bytes: int = routes.MAX_IMPORT_BYTES,
+        max_queue_waits: int = 10,
+        queue_wait: Backoff = QUEUE_WAIT,
+    ) -> ImportResult:
+        """POST the import file ``data`` of ``total`` rows (see :meth:`start_import`)."""
+        if len(data) > max_bytes:
+            raise ImportFileTooLarge("POST", routes.IMPORTS, len(data), max_bytes)
+        body = multipart(options.form(), data)
+        queue_waits = failures = 0
+        while True:
+            since = time.time()
+            try:
+                response = self._send("POST", routes.IMPORTS, raw=body, idempotent=False)
+            except TooManyImports:
+                if queue_waits >= max_queue_waits:
+                    raise
+                wait = queue_wait.delay(queue_waits, self._rng)
+                log.info("POST %s: ten imports queued; waiting %.2f s", routes.IMPORTS, wait)
+                queue_waits += 1
+                self._pause(wait)
+                continue
+            except RateLimited:
+                # Refused before it was handled; the bucket waits as the 429 asked.
+                failures += 1
+                if failures > self.max_retries:
+                    raise
+                continue
+            except (ApiConnectionError, ServerError) as exc:
+                failures += 1
+                found = self._find_import(options, total, since, _reason(exc))
+                if found is not None:
+                    log.info(
+                        "POST %s: import %s was created; not sent again", routes.IMPORTS, found.id
+                    )
+                    self.stats.reconciled += 1
+                    return found
+                if options.kind == COUPONS:
+                    raise ImportOutcomeUnknown(
+                        routes.IMPORTS,
+                        f"{_reason(exc)}, and no import in the list matches this coupons import "
+                        "yet",
+                    ) from None
+                if failures > self.max_retries:
+                    raise
+                self.stats.retries += 1
+                self._pause(self.backoff.delay(failures - 1, self._rng))
+                continue
+            result = ImportResult.from_api(
+                _mapping(_body_of(response)), default_status=routes.QUEUED
+            )
+            if not result.id:
+                raise ApiError(
+                    "POST",
+                    routes.IMPORTS,
+                    response.status_code,
+                    message=f"POST {routes.IMPORTS}: {response.status_code} without an import id",
+                )
+            return result if result.total is not None else replace(result, total=total)
+
+    def _find_import(
+        self, options: ImportOptions, total: int, since: float, why: str
+    ) -> ImportResult | None:
+        """The import a POST sent at ``since`` created, from the import list; None when none
+        matches; :class:`ImportOutcomeUnknown` when several do or the list cannot be read."""
+        try:
+            found = [
+                listed
+                for listed in self.imports()
+                if is_candidate(listed, options, total, since, CLOCK_SKEW)
+            ]
+        except ApiError as exc:
+            raise ImportOutcomeUnknown(
+                routes.IMPORTS, f"{why}, and the import list could not be read ({exc})"
+            ) from None
+        if len(found) > 1:
+            ids = ", ".join(str(f.get(routes.IMPORT_ID)) for f in found)
+            raise ImportOutcomeUnknown(
+                routes.IMPORTS,
+                f"{why}, and several imports in the list match it ({ids})",
+            )
+        return ImportResult.from_api(found[0]) if found else None
+
+    def imports(self) -> Iterator[dict[str, Any]]:
+        """Every import Connectif lists (GET ``/imports/``), page after page."""
+        return self._pages(routes.IMPORTS)
+
+    def get_import(self, import_id: str) -> ImportResult | None:
+        """The import ``import_id`` as it stands, or None when Connectif has none."""
+        found = self._get_or_none(routes.import_(import_id))
+        if found is None:
+            return None
+        result = ImportResult.from_api(found)
+        return result if result.id else replace(result, id=import_id)
+
+    def wait_for_import(
+        self,
+        import_id: str,
+        *,
+        timeout: float | None = None,
+        poll: Backoff = IMPORT_POLL,
+        progress: Callable[[ImportResult], None] | None = None,
+    ) -> ImportResult:
+        """Read import ``import_id`` (GET ``/imports/{id}``, paced and retried as every GET)
+        until it ends; waits between reads grow as ``poll`` says (1.5 s, up to 15 s).
+
+        Returns the finished import (``errors`` counts its failed rows, listed in the file at
+        ``error_report_url``). An import that ended ``error`` or ``cancelled`` raises
+        :class:`ImportFailed`, one still running after ``timeout`` seconds
+        :class:`ImportWaitTimeout`; both carry the counts. ``progress`` gets each reading.
+        """
+        path = routes.import_(import_id)
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            result = ImportResult.from_api(self._json("GET", path))
+            if not result.id:
+                result = replace(result, id=import_id)
+            if progress is not None:
+                progress(result)
+            if result.status == routes.FINISHED:
+                return result
+            if result.done:
+                raise ImportFailed(path, result)
+            delay = poll.delay(attempt, self._rng)
+            attempt += 1
+            if timeout is not None:
+                left = timeout - (time.monotonic() - started)
+                if left <= 0:
+                    raise ImportWaitTimeout(path, result, timeout)
+                delay = min(delay, left)
+            self._pause(delay)
+
+    # -- the transport ----------------------------------------------------------------------
+    def _pages(self, route: str) -> Iterator[dict[str, Any]]:
+        target = route
         while target:
             data = self._json("GET", target)
             results = data.get("results", [])
@@ -337,21 +560,16 @@ class ConnectifAPI:
             following = links.get("next") if isinstance(links, dict) else None
             if not following:
                 return
-            target = self._same_origin(str(following))
+            target = self._same_origin(route, str(following))
 
-    def coupon_set(self, coupon_set_id: str) -> dict[str, Any] | None:
-        """One coupon set, or None."""
-        return self._get_or_none(routes.coupon_set(coupon_set_id))
-
-    # -- the transport ----------------------------------------------------------------------
-    def _same_origin(self, url: str) -> str:
+    def _same_origin(self, route: str, url: str) -> str:
         base, found = urlsplit(self.base_url), urlsplit(url)
         if found.scheme and (found.scheme, found.netloc) != (base.scheme, base.netloc):
             raise ApiError(
                 "GET",
-                routes.COUPON_SETS,
+                route,
                 0,
-                message=f"GET {routes.COUPON_SETS}: the next page is on another host "
+                message=f"GET {route}: the next page is on another host "
                 f"({found.scheme}://{found.netloc}); not following it with the API key",
             )
         return url
@@ -380,8 +598,10 @@ class ConnectifAPI:
         body: object = None,
         params: Mapping[str, str] | None = None,
         idempotent: bool = True,
+        raw: tuple[bytes, str] | None = None,
     ) -> httpx.Response:
-        """One request, paced and retried; a 2xx response or an :class:`ApiError`.
+        """One request, paced and retried; a 2xx response or an :class:`ApiError`. ``raw`` is
+        a body already encoded, with its content type.
 
         Not ``idempotent``: the first failure is raised (a 429 with its ``wait``), for the
         caller to reconcile.
@@ -389,6 +609,8 @@ class ConnectifAPI:
         shown = urlsplit(path).path or path
         content = None if body is None else api_json(body).encode("utf-8")
         headers = {"Content-Type": JSON_TYPE} if content is not None else None
+        if raw is not None:
+            content, headers = raw[0], {"Content-Type": raw[1]}
         for attempt in range(self.max_retries + 1):
             self.stats.pacing_wait_seconds += self._bucket.acquire()
             self.stats.requests += 1

@@ -8,9 +8,12 @@ Connectif's ``code`` and ``detail``, and what to do. The API key is never part o
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import ConfigError, TagkitError
+
+if TYPE_CHECKING:
+    from ._import_result import ImportResult
 
 __all__ = [
     "ApiConfigError",
@@ -19,12 +22,17 @@ __all__ = [
     "AuthenticationError",
     "BadRequest",
     "ContactMissing",
+    "ImportFailed",
+    "ImportFileTooLarge",
+    "ImportOutcomeUnknown",
+    "ImportWaitTimeout",
     "NotFound",
     "PayloadTooLarge",
     "PermissionDenied",
     "ProductsMissing",
     "RateLimited",
     "ServerError",
+    "TooManyImports",
     "UnprocessableEntity",
     "UnsupportedMediaType",
     "error_for",
@@ -156,6 +164,30 @@ class PayloadTooLarge(ApiError):
     """413: the request body is too large."""
 
 
+class ImportFileTooLarge(PayloadTooLarge):
+    """An import file over Connectif's 50 MB, refused before it was sent (``size`` bytes)."""
+
+    def __init__(self, method: str, path: str, size: int, limit: int) -> None:
+        self.size, self.limit = size, limit
+        super().__init__(
+            method,
+            path,
+            413,
+            message=f"{method} {path}: not sent: the import file is {size:,} bytes, more than "
+            f"the {limit:,} bytes Connectif takes (50 MB); split the records into several "
+            "imports",
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.method, self.path, self.size, self.limit))
+
+
+class TooManyImports(BadRequest):
+    """400 E0401: ten imports are already queued; the client waits and sends again."""
+
+    hint = "ten imports are queued already; wait for them to finish"
+
+
 class UnsupportedMediaType(ApiError):
     """415: the request's content type is not the one the route takes."""
 
@@ -185,6 +217,60 @@ class ApiConnectionError(ApiError):
         return (type(self), (self.method, self.path, self.reason))
 
 
+class ImportFailed(ApiError):
+    """An import ended ``error`` or ``cancelled``: ``result`` holds its counts."""
+
+    def __init__(self, path: str, result: ImportResult) -> None:
+        self.result = result
+        report = f"; error report: {result.error_report_url}" if result.error_report_url else ""
+        super().__init__(
+            "GET",
+            path,
+            200,
+            message=f"import {result.id} ended {result.status!r}: {result.counts}{report}",
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.path, self.result))
+
+
+class ImportWaitTimeout(ApiError):
+    """An import was still running when ``wait_for_import``'s timeout ran out."""
+
+    def __init__(self, path: str, result: ImportResult, timeout: float) -> None:
+        self.result, self.timeout = result, timeout
+        super().__init__(
+            "GET",
+            path,
+            200,
+            message=f"import {result.id} is still {result.status!r} after {timeout:g} s "
+            f"({result.counts}); wait for it again with its id",
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.path, self.result, self.timeout))
+
+
+class ImportOutcomeUnknown(ApiError):
+    """POST /imports/ got no clear answer and the import list does not settle whether the
+    import was created; it is not sent again (a coupons import sent twice adds its codes
+    twice)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.reason = reason
+        super().__init__(
+            "POST",
+            path,
+            0,
+            message=f"POST {path}: {reason}; the import may or may not have been created, so "
+            f"it was not sent again: check the import list (GET {path}, or Connectif's "
+            "Imports page) before sending it again",
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.path, self.reason))
+
+
 _BY_STATUS: dict[int, type[ApiError]] = {
     400: BadRequest,
     401: AuthenticationError,
@@ -198,6 +284,7 @@ _BY_STATUS: dict[int, type[ApiError]] = {
 _BY_CODE: dict[str, type[ApiError]] = {
     CONTACT_MISSING: ContactMissing,
     PRODUCTS_MISSING: ProductsMissing,
+    TOO_MANY_IMPORTS: TooManyImports,
 }
 
 

@@ -10,6 +10,11 @@ next request goes out:
 A purchase marked ``done`` is never sent again. One marked ``sending`` alone may or may not
 have arrived: the next run asks Connectif before sending it. A contact or product is skipped
 when it is ``done`` with the same ``digest`` (the same payload); changed data is sent again.
+
+An import (``"kind": "import"``, keyed by its kind and the digest of its form and file) is
+``sending`` (with ``at``, the epoch second of its POST) before its POST, ``accepted`` with
+``ref``, its id, once Connectif answered, and ``done`` or ``failed`` when it ended: a run
+started again waits on an accepted import instead of starting another.
 A line cut by a kill is ignored (and closed with a newline before the next append). Two runs
 cannot share a journal: the second finds it locked.
 """
@@ -19,15 +24,29 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from ..errors import TagkitError
 
-__all__ = ["DONE", "SENDING", "Journal", "JournalError", "digest"]
+__all__ = ["DONE", "SENDING", "ImportEntry", "Journal", "JournalError", "digest"]
 
 SENDING = "sending"
 DONE = "done"
+ACCEPTED = "accepted"
+FAILED = "failed"
+IMPORT = "import"  # the journal's kind for imports
+
+
+@dataclass(frozen=True)
+class ImportEntry:
+    """The last state the journal holds for an import: ``sending`` (``at``: when its POST
+    went), ``accepted``, ``done`` or ``failed`` (``ref``: the import's id)."""
+
+    state: str
+    ref: str = ""
+    at: float = 0.0
 
 
 class JournalError(TagkitError):
@@ -57,6 +76,7 @@ class Journal:
         self.path = Path(path)
         self._done: dict[tuple[str, str], set[str]] = {}
         self._pending: set[tuple[str, str]] = set()
+        self._imports: dict[str, ImportEntry] = {}
         self._handle: IO[bytes] | None = None
         self.skipped_lines = 0
 
@@ -104,13 +124,28 @@ class Journal:
             if not (isinstance(kind, str) and isinstance(key, str)):
                 self.skipped_lines += 1
                 continue
-            if state == SENDING:
+            if kind == IMPORT:
+                self._load_import(key, state, entry)
+            elif state == SENDING:
                 self._pending.add((kind, key))
             elif state == DONE:
                 self._pending.discard((kind, key))
                 self._done.setdefault((kind, key), set()).add(str(entry.get("digest", "")))
 
+    def _load_import(self, key: str, state: object, entry: dict[str, Any]) -> None:
+        ref, at = entry.get("ref", ""), entry.get("at", 0.0)
+        if state not in (SENDING, ACCEPTED, DONE, FAILED) or not isinstance(ref, str):
+            self.skipped_lines += 1
+            return
+        if not isinstance(at, (int, float)) or isinstance(at, bool):
+            at = 0.0
+        self._imports[key] = ImportEntry(str(state), ref, float(at))
+
     # -- reading ----------------------------------------------------------------------------
+    def import_entry(self, key: str) -> ImportEntry | None:
+        """The last state of import ``key``, or None when the journal has none."""
+        return self._imports.get(key)
+
     def is_done(self, kind: str, key: str, digest: str | None = None) -> bool:
         """Whether Connectif confirmed ``key`` (with this payload ``digest``, when given)."""
         found = self._done.get((kind, key))
@@ -129,6 +164,23 @@ class Journal:
         self._write({"kind": kind, "key": key, "state": DONE, "digest": digest})
         self._pending.discard((kind, key))
         self._done.setdefault((kind, key), set()).add(digest)
+
+    def import_sending(self, key: str, at: float) -> None:
+        """Before the POST of import ``key``: it may be created from now on."""
+        self._write({"kind": IMPORT, "key": key, "state": SENDING, "at": at})
+        self._imports[key] = ImportEntry(SENDING, "", at)
+
+    def import_accepted(self, key: str, ref: str) -> None:
+        """Connectif accepted import ``key`` as ``ref``."""
+        self._write({"kind": IMPORT, "key": key, "state": ACCEPTED, "ref": ref})
+        self._imports[key] = ImportEntry(ACCEPTED, ref)
+
+    def import_ended(self, key: str, ref: str, *, finished: bool) -> None:
+        """Import ``ref`` ended: ``done`` when it finished, else ``failed`` (a later run starts
+        a new one)."""
+        state = DONE if finished else FAILED
+        self._write({"kind": IMPORT, "key": key, "state": state, "ref": ref})
+        self._imports[key] = ImportEntry(state, ref)
 
     def _write(self, entry: dict[str, Any]) -> None:
         if self._handle is None:

@@ -40,9 +40,11 @@ from .._values import (
 )
 from ..errors import Problem, ValidationError
 from ..vocabulary import Kind, Prop
+from . import _routes as routes
 
 __all__ = [
     "ApiContact",
+    "ApiCoupon",
     "ApiProduct",
     "ApiPurchase",
     "api_json",
@@ -205,6 +207,30 @@ class ApiPurchase(Purchase):
         return out
 
 
+class ApiCoupon(Record):
+    """A coupon code for a coupons import (a coupon set's ``multiple`` codes): the one
+    ``code`` column Connectif's coupons import reads.
+
+    >>> ApiCoupon(code=" SPRING-10 ").code
+    'SPRING-10'
+    """
+
+    PROPS = (
+        Prop(
+            name=routes.COUPON_CODE,
+            js_key=routes.COUPON_CODE,
+            kind=Kind.STRING,
+            required=True,
+            doc="a code of the coupon set, as the shop's own system knows it",
+            api_key=routes.COUPON_CODE,
+        ),
+    )
+    LABEL = "coupon"  # not a Connectif name: the label of a record in messages
+    WHAT = "a coupon"
+
+    code: str
+
+
 def contact_email(contact: Contact) -> str:
     """The email that keys ``contact`` in the API; :class:`ValidationError` if it has none."""
     email = contact.primary_key
@@ -281,11 +307,13 @@ def to_api(record: Record) -> dict[str, object]:
 CONTACTS = "contacts"
 PRODUCTS = "products"  # not a Connectif name: a kind of record
 PURCHASES = "purchases"
+COUPONS = "coupons"
 # The API record type of each kind.
 API_TYPES: dict[str, type[Record]] = {
     CONTACTS: ApiContact,
     PRODUCTS: ApiProduct,
     PURCHASES: ApiPurchase,
+    COUPONS: ApiCoupon,
 }
 
 
@@ -293,18 +321,22 @@ _TAG_TYPES: dict[str, type[Record]] = {
     CONTACTS: Contact,
     PRODUCTS: Product,
     PURCHASES: ApiPurchase,
+    COUPONS: ApiCoupon,
 }
 
 
 def api_record(kind: str, data: object, *, path: str | None = None) -> Record:
-    """The API record of ``kind`` (``contacts``, ``products``, ``purchases``) for ``data``: a
-    mapping, or a record (tagkit's ``Contact`` and ``Product`` are accepted as they are; a
-    purchase needs its contact, so a tag ``Purchase`` is refused for lacking it).
+    """The API record of ``kind`` (``contacts``, ``products``, ``purchases``, ``coupons``) for
+    ``data``: a mapping, or a record (tagkit's ``Contact`` and ``Product`` are accepted as they
+    are; a purchase needs its contact, so a tag ``Purchase`` is refused for lacking it). A
+    coupon may also be its code alone.
 
     >>> api_record("contacts", {"primary_key": "ana@shop.example"}).primary_key
     'ana@shop.example'
     """
     record_type = API_TYPES[kind]
+    if kind == COUPONS and isinstance(data, str):
+        data = {routes.COUPON_CODE: data}
     if isinstance(data, _TAG_TYPES[kind]):
         assert isinstance(data, Record)
         return data

@@ -18,7 +18,7 @@ from typing import Literal
 from .. import vocabulary as vocab
 from .._model import Record
 from ..errors import Problem, TagkitError, ValidationError
-from ._payloads import API_TYPES, CONTACTS, PRODUCTS, PURCHASES, api_record
+from ._payloads import API_TYPES, CONTACTS, COUPONS, PRODUCTS, PURCHASES, ApiCoupon, api_record
 
 __all__ = ["FORMATS", "Item", "RecordsError", "build_records", "format_of", "read_items"]
 
@@ -149,9 +149,12 @@ def build_records(
 
 
 def record_key(kind: str, record: Record) -> str:
-    """What identifies ``record`` to Connectif: the email, product id or purchase id."""
-    row = {CONTACTS: vocab.PRIMARY_KEY, PRODUCTS: vocab.PRODUCT[1], PURCHASES: vocab.PURCHASE_ID}[
-        kind
-    ]
+    """What identifies ``record`` to Connectif: the email, product id, purchase id or code."""
+    row = {
+        CONTACTS: vocab.PRIMARY_KEY,
+        PRODUCTS: vocab.PRODUCT[1],
+        PURCHASES: vocab.PURCHASE_ID,
+        COUPONS: ApiCoupon.PROPS[0],
+    }[kind]
     value = record.values.get(row.name)
     return str(value)

@@ -45,3 +45,45 @@ def purchase(purchase_id: str) -> str:
 
 def coupon_set(coupon_set_id: str) -> str:
     return COUPON_SETS + segment(coupon_set_id)
+
+
+# -- the import API (docs/api-sync.md#imports) ----------------------------------------------
+IMPORTS = "/imports/"
+
+# The form fields of POST /imports/ and the values tagkit gives them.
+IMPORT_TYPE = "type"
+IMPORT_OVERRIDE_EXISTING = "overrideExisting"
+IMPORT_UPDATE_ONLY_EMPTY_FIELDS = "updateOnlyEmptyFields"
+IMPORT_DELIMITER = "delimiter"
+IMPORT_COUPON_SET_ID = "couponSetId"
+IMPORT_FILE = "file"
+IMPORT_FILE_NAME = "import.csv"
+IMPORT_FILE_TYPE = "text/csv"
+# Connectif takes "," or ";"; tagkit always writes ",".
+DELIMITER = ","
+# The one column of a coupons import.
+COUPON_CODE = "code"
+# The largest import file tagkit sends: "50 MB" read as 50,000,000 bytes, the smaller of the
+# two readings, so a file tagkit accepts is within Connectif's limit either way.
+MAX_IMPORT_BYTES = 50_000_000
+
+# The fields of an import resource (GET /imports/{id}, the items of GET /imports/).
+IMPORT_ID = "id"
+IMPORT_STATUS = "status"
+IMPORT_TOTAL = "total"
+IMPORT_SUCCESS = "success"
+IMPORT_ERRORS = "errors"
+IMPORT_ERROR_REPORT = "errorReportFileUrl"
+IMPORT_OPTIONS = "options"
+IMPORT_CREATED_AT = "createdAt"
+# Its statuses; the last three are final.
+QUEUED = "queued"
+IN_PROGRESS = "inProgress"
+FINISHED = "finished"
+FAILED = "error"
+CANCELLED = "cancelled"
+FINAL_STATUSES = (FINISHED, FAILED, CANCELLED)
+
+
+def import_(import_id: str) -> str:
+    return IMPORTS + segment(import_id)

@@ -1,14 +1,16 @@
-"""``tagkit api``: send contacts, products and purchases to Connectif's REST API
-(docs/api-sync.md).
+"""``tagkit api``: send contacts, products and purchases to Connectif's REST API, one by one
+or (``--import``, and coupon codes always) through its import API (docs/api-sync.md).
 
 Every record is validated before anything is sent. Exit 0 when every record arrived; 1 when
-some were invalid or refused by Connectif; 2 for usage, configuration, authentication,
-connection or file problems. The API key comes from ``$CONNECTIF_API_KEY`` and is never
-printed. httpx is imported only when something is sent.
+some were invalid or refused by Connectif (or an import had failed rows or ended in error);
+2 for usage, configuration, authentication, connection or file problems. The API key comes
+from ``$CONNECTIF_API_KEY`` and is never printed. httpx is imported only when something is
+sent.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from collections.abc import Callable
@@ -21,6 +23,9 @@ from ._options import FILE
 
 if TYPE_CHECKING:
     from .._model import Record
+    from ..api._bulk import ImportReport
+    from ..api._import_result import ImportResult
+    from ..api._imports import ImportOptions
     from ..api._records import Item
     from ..api._sync import SyncReport
 
@@ -30,6 +35,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 CONTACTS = "contacts"
 PRODUCTS = "products"  # not a Connectif name: the command for product records
 PURCHASES = "purchases"
+COUPONS = "coupons"
 STDIN = "-"
 
 
@@ -47,6 +53,8 @@ def api() -> None:
     \b
     Examples:
       tagkit api contacts contacts.jsonl --rate 100 --journal contacts.journal
+      tagkit api products catalogue.csv --import --journal catalogue.journal
+      tagkit api coupons --set 6072374b4d3ceb76e44d4323 codes.csv
       tagkit api purchases orders.json --dry-run
     """
 
@@ -63,7 +71,24 @@ def _common(func: F) -> F:
         click.option(
             "--dry-run",
             is_flag=True,
-            help="Validate and print the requests as JSON lines; send nothing.",
+            help="Validate and print the requests as JSON lines (with --import: the form "
+            "fields, then the CSV file); send nothing.",
+        ),
+        click.option(
+            "--import",
+            "use_import",
+            is_flag=True,
+            help="Send every record in one file through Connectif's import API (POST "
+            "/imports/) and wait for it to finish; not for purchases.",
+        ),
+        click.option(
+            "--poll-interval",
+            type=click.FloatRange(min=0, min_open=True),
+            default=1.5,
+            show_default=True,
+            metavar="SECONDS",
+            help="With --import: the first wait between two readings of the import's "
+            "status (the waits grow to 15 s).",
         ),
         click.option(
             "--rate",
@@ -78,7 +103,7 @@ def _common(func: F) -> F:
             type=FILE,
             metavar="FILE",
             help="Record what Connectif confirmed; a run started again with the same journal "
-            "skips it, and never sends a purchase twice.",
+            "skips it, never sends a purchase twice, and waits on an import already started.",
         ),
         click.option(
             "--skip-invalid",
@@ -205,14 +230,22 @@ def _run(
     skip_invalid: bool,
     max_retries: int,
     timeout: float,
+    use_import: bool = False,
+    poll_interval: float = 1.5,
     trigger: bool = True,
+    coupon_set_id: str | None = None,
 ) -> None:
     from ..api._records import build_records
 
     if journal_path is not None and journal_path == file:
         raise UsageProblem("--journal must not be the data file itself")
+    options = None
+    if use_import or kind == COUPONS:
+        options = _import_options(kind, coupon_set_id)
     items = _read(file, fmt, kind)
     records, problems = build_records(items, kind)
+    if options is not None:
+        records, problems = _importable(kind, records, problems)
     invalid = len({id(item) for item, _ in problems})
     if problems:
         _show_problems(problems)
@@ -223,6 +256,18 @@ def _run(
                 err=True,
             )
             raise click.exceptions.Exit(EXIT_INVALID)
+    if options is not None:
+        if dry_run:
+            _dry_run_import(options, records)
+        else:
+            refused = _send_import(
+                options, records, rate, journal_path, max_retries, timeout, poll_interval, invalid
+            )
+            if refused:
+                raise click.exceptions.Exit(EXIT_INVALID)
+        if problems:
+            raise click.exceptions.Exit(EXIT_INVALID)
+        return
     if dry_run:
         _dry_run(kind, records)
         if problems:
@@ -231,6 +276,185 @@ def _run(
     failed = _send(kind, records, rate, journal_path, max_retries, timeout, trigger, invalid)
     if failed or problems:
         raise click.exceptions.Exit(EXIT_INVALID)
+
+
+def _import_options(kind: str, coupon_set_id: str | None) -> ImportOptions:
+    """The form of a CLI import: it ends where the one-by-one sync would (existing records
+    overwritten with the fields given); coupon codes go to ``--set``."""
+    from ..api._errors import ApiConfigError
+    from ..api._imports import ImportOptions
+
+    try:
+        return ImportOptions(
+            kind,
+            override_existing=kind != COUPONS,
+            update_only_empty_fields=False,
+            coupon_set_id=coupon_set_id,
+        )
+    except ApiConfigError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def _importable(
+    kind: str, records: list[tuple[Item, Record]], problems: list[tuple[Item, Any]]
+) -> tuple[list[tuple[Item, Record]], list[tuple[Item, Any]]]:
+    """The records whose every value fits a cell of the import's CSV; the others' problems
+    join ``problems``, in file order."""
+    from ..api._import_csv import csv_problems
+
+    kept: list[tuple[Item, Record]] = []
+    found = list(problems)
+    for item, record in records:
+        cells = csv_problems(kind, record)
+        if cells:
+            found.extend((item, problem) for problem in cells)
+        else:
+            kept.append((item, record))
+    order = {id(item): n for n, (item, _) in enumerate((*records, *problems))}
+    found.sort(key=lambda pair: order.get(id(pair[0]), 0))
+    return kept, found
+
+
+def _import_file(options: ImportOptions, records: list[tuple[Item, Record]]) -> bytes:
+    from ..api import _routes as routes
+    from ..api._import_csv import import_csv
+
+    data = import_csv(options.kind, [record for _, record in records])
+    if len(data) > routes.MAX_IMPORT_BYTES:
+        raise FileProblem(
+            f"the import file would be {len(data):,} bytes, more than the "
+            f"{routes.MAX_IMPORT_BYTES:,} bytes Connectif takes (50 MB); split the records "
+            "into several files"
+        )
+    return data
+
+
+def _dry_run_import(options: ImportOptions, records: list[tuple[Item, Record]]) -> None:
+    """Print the import a run would start: the request and its form fields as one JSON line,
+    then the CSV file."""
+    from ..api import _routes as routes
+    from ..api._payloads import api_json
+
+    data = _import_file(options, records)
+    request = {"method": "POST", "path": routes.IMPORTS, "form": options.form()}
+    click.echo(api_json(request))
+    click.echo(data.decode("utf-8"), nl=False)
+
+
+class _ImportProgress:
+    """The import's rows handled (succeeded + failed) of its total, as a bar on a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, result: ImportResult) -> None:
+        if not sys.stderr.isatty() or not result.total:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=result.total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        done = min(result.processed, result.total)
+        if done > self.shown:
+            self.bar.update(done - self.shown)
+            self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _import_summary(
+    report: ImportReport, result: ImportResult, seconds: float, invalid: int
+) -> str:
+    text = f"{report.kind}: import {result.id} {result.status}: {result.counts}"
+    if invalid:
+        text += f", {invalid} invalid, not sent"
+    if report.resumed:
+        text += " (started by an earlier run)"
+    if result.error_report_url:
+        text += f"; failed rows: {result.error_report_url}"
+    return text + f" in {seconds:.1f} s"
+
+
+def _send_import(
+    options: ImportOptions,
+    records: list[tuple[Item, Record]],
+    rate: float | None,
+    journal_path: str | None,
+    max_retries: int,
+    timeout: float,
+    poll_interval: float,
+    invalid: int,
+) -> bool:
+    """Import the records and wait for the end; True when rows failed or it ended in error."""
+    from contextlib import ExitStack
+
+    from ..api._bulk import import_records
+    from ..api._client import IMPORT_POLL, ConnectifAPI
+    from ..api._errors import ApiConfigError, ApiError, ImportFailed, ImportOutcomeUnknown
+    from ..api._journal import Journal, JournalError
+    from ..api._sync import FATAL
+
+    _import_file(options, records)  # refuse a file over the limit before anything else
+    started = time.monotonic()
+    kind = options.kind
+    poll = dataclasses.replace(
+        IMPORT_POLL, initial=poll_interval, maximum=max(poll_interval, IMPORT_POLL.maximum)
+    )
+    progress = _ImportProgress(kind)
+    with ExitStack() as stack:
+        try:
+            client = stack.enter_context(
+                ConnectifAPI(timeout=timeout, max_retries=max_retries, rate_per_minute=rate)
+            )
+            journal = None
+            if journal_path is not None:
+                journal = stack.enter_context(Journal(journal_path))
+        except (ApiConfigError, JournalError) as exc:
+            raise UsageProblem(str(exc)) from None
+        stack.callback(progress.close)
+        try:
+            report = import_records(
+                client,
+                options,
+                [record for _, record in records],
+                journal=journal,
+                poll=poll,
+                progress=progress,
+            )
+        except ImportFailed as exc:
+            progress.close()
+            click.echo(f"error: {exc}", err=True)
+            click.echo(
+                f"{kind}: import {exc.result.id} {exc.result.status}: {exc.result.counts} in "
+                f"{time.monotonic() - started:.1f} s"
+            )
+            return True
+        except (*FATAL, ImportOutcomeUnknown, JournalError) as exc:
+            raise UsageProblem(
+                f"{exc}; stopped",
+                *(
+                    ["the import's id is in the journal once accepted; run again to resume"]
+                    if journal is not None
+                    else []
+                ),
+            ) from None
+        except ApiError as exc:
+            progress.close()
+            click.echo(f"error: {exc}", err=True)
+            click.echo(f"{kind}: the import was refused; nothing was imported")
+            return True
+    if report.result is None:
+        click.echo(
+            f"{kind}: import {report.skipped} finished before (confirmed in the journal); "
+            "nothing sent"
+        )
+        return False
+    result = report.result
+    click.echo(_import_summary(report, result, time.monotonic() - started, invalid))
+    return bool(result.errors)
 
 
 def _send(
@@ -333,7 +557,7 @@ def products(**options: Any) -> None:
     is_flag=True,
     help="Do not fire the store's On-Purchase workflows (triggerPurchaseEvent=false).",
 )
-def purchases(no_trigger: bool, **options: Any) -> None:
+def purchases(no_trigger: bool, use_import: bool, **options: Any) -> None:
     """Create purchases (POST /purchases/), each exactly once.
 
     Each record is a purchase as in tags data (purchase_id, total_quantity, total_price,
@@ -345,7 +569,36 @@ def purchases(no_trigger: bool, **options: Any) -> None:
     Example:
       tagkit api purchases orders.jsonl --journal orders.journal
     """
+    if use_import:
+        raise UsageProblem(
+            "purchases cannot be imported: Connectif's import API takes contacts, products and "
+            "coupons; send purchases without --import"
+        )
     _run(PURCHASES, trigger=not no_trigger, **options)
+
+
+@api.command(COUPONS, cls=TagkitCommand)
+@_common
+@click.option(
+    "--set",
+    "coupon_set_id",
+    required=True,
+    metavar="ID",
+    help="The coupon set the codes go to (its id in Connectif).",
+)
+def coupons(coupon_set_id: str, use_import: bool, **options: Any) -> None:
+    """Add coupon codes to a coupon set, through the import API (POST /imports/).
+
+    Each record is {"code": "..."} in JSON or JSON Lines, or a row of a CSV file with a code
+    column. The codes must exist in the shop's own system. Connectif adds every code it is
+    sent, so an import is never sent twice: with --journal a run started again waits on the
+    import an earlier run started.
+
+    \b
+    Example:
+      tagkit api coupons --set 6072374b4d3ceb76e44d4323 codes.csv --journal codes.journal
+    """
+    _run(COUPONS, coupon_set_id=coupon_set_id, **options)
 
 
 COMMANDS = (api,)

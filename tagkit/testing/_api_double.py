@@ -7,6 +7,8 @@ E0102 for a purchase whose contact or products do not exist, 422 with ``validati
 fields the API does not know or values of the wrong JSON type, pagination by ``links.next``, a
 per-window rate limit in any of three header styles, and injected faults: 5xx before or after
 the request was processed, a connection dropped before or after it was processed, slow answers.
+Imports (POST /imports/, multipart) are queued, run one at a time as the scaled clock passes
+(``import_duration``), and applied to the stored contacts, products and coupon codes.
 
 It keeps what it stored (``contacts``, ``products``, ``purchases``: every purchase it created,
 duplicates included) and every request (``requests``; never the API key) for assertions.
@@ -32,6 +34,17 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from .. import vocabulary as vocab
 from ..api import _routes as routes
 from ..vocabulary import Kind, Prop
+from ._api_double_imports import (
+    BOOLEANS,
+    IMPORT_KINDS,
+    MULTIPART,
+    FormError,
+    ImportJob,
+    RowError,
+    cell_value,
+    parse_multipart,
+    read_csv,
+)
 
 __all__ = ["ConnectifAPIDouble", "Fault", "RecordedRequest"]
 
@@ -42,6 +55,8 @@ DEFAULT_KEY = "double-key-id:double-key-secret"
 
 _HEX = "0123456789abcdef"
 _EMAIL_PATH = re.compile(r"^/contacts/(?:email/)?([^/]+)$")
+# Where the double serves an import's error report: like Connectif's, a URL without the key.
+ERROR_REPORTS = "/import-reports/"
 
 
 @dataclass
@@ -159,7 +174,10 @@ def _new_id(rng: random.Random) -> str:
 
 
 def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+    moment = time.time()
+    return (
+        time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(moment)) + f".{int(moment % 1 * 1000):03d}Z"
+    )
 
 
 class _Answer(Exception):
@@ -188,6 +206,9 @@ class ConnectifAPIDouble:
     keeps a second purchase (the worst case, which tests must never cause) or ``"reject"``
     answers 400. ``fault_rate`` hits that share of requests (of ``fault_methods``) with a
     random fault of ``fault_kinds``, from ``seed``; :meth:`inject` queues exact faults.
+    Imports run one at a time, each ``import_duration`` seconds once started (0: it starts at
+    one request and ends at the next); at most ``max_queued_imports`` wait (400 E0401
+    beyond), and a file over ``import_max_bytes`` gets 413.
 
     Example::
 
@@ -212,6 +233,9 @@ class ConnectifAPIDouble:
         slow_delay: float = 1.0,
         seed: int = 0,
         port: int = 0,
+        import_duration: float = 0.0,
+        max_queued_imports: int = 10,
+        import_max_bytes: int = routes.MAX_IMPORT_BYTES,
     ) -> None:
         self.api_keys = tuple(api_keys)
         self.forbidden_keys = tuple(forbidden_keys)
@@ -232,8 +256,16 @@ class ConnectifAPIDouble:
         self.products: dict[str, dict[str, Any]] = {}
         self.purchases: list[dict[str, Any]] = []
         self.coupon_sets: list[dict[str, Any]] = []
+        # The codes imported into each coupon set, by set id; every one, repeats included.
+        self.coupon_codes: dict[str, list[str]] = {}
+        self.import_duration = import_duration
+        self.max_queued_imports = max_queued_imports
+        self.import_max_bytes = import_max_bytes
+        self.jobs: list[ImportJob] = []
         self.requests: list[RecordedRequest] = []
         self.rate_limited = 0
+        # Seconds the server spent handling requests, from the request line to the answer.
+        self.busy_seconds = 0.0
         self._faults: list[Fault] = []
         self._rng = random.Random(seed)  # noqa: S311 - test faults, not security
         self._lock = threading.RLock()
@@ -300,6 +332,20 @@ class ConnectifAPIDouble:
                 )
             self.coupon_sets.extend(made)
             return made
+
+    @property
+    def imports(self) -> list[dict[str, Any]]:
+        """Every import created, as GET /imports/{id} shows it."""
+        with self._lock:
+            self._advance()
+            return [job.resource for job in self.jobs]
+
+    def end_import(self, import_id: str, status: str) -> None:
+        """End an import now with ``status`` (``error`` or ``cancelled``), applying nothing."""
+        with self._lock:
+            job = self._job(import_id)
+            job.resource[routes.IMPORT_STATUS] = status
+            job.resource[f"{status}At"] = _now()
 
     def created(self, purchase_id: str) -> int:
         """How many purchases with this store id were created (more than 1: a duplicate)."""
@@ -378,6 +424,13 @@ class ConnectifAPIDouble:
 
     def _route(self, method: str, path: str, query: Mapping[str, list[str]], body: Any) -> _Answer:
         with self._lock:
+            self._advance()
+            if path == routes.IMPORTS and method == "POST":
+                return self._create_import(body)
+            if path == routes.IMPORTS and method == "GET":
+                return self._page([j.resource for j in self.jobs], routes.IMPORTS, query)
+            if path.startswith(routes.IMPORTS) and method == "GET":
+                return _Answer(200, self._job(unquote(path[len(routes.IMPORTS) :])).resource)
             if path.startswith(routes.PRODUCTS_BY_STORE_ID):
                 return self._product(
                     method, unquote(path[len(routes.PRODUCTS_BY_STORE_ID) :]), body
@@ -387,7 +440,7 @@ class ConnectifAPIDouble:
             if path == routes.PURCHASES and method == "POST":
                 return self._create_purchase(body)
             if path == routes.COUPON_SETS and method == "GET":
-                return self._coupon_page(query)
+                return self._page(self.coupon_sets, routes.COUPON_SETS, query)
             if path.startswith(routes.COUPON_SETS) and method == "GET":
                 wanted = unquote(path[len(routes.COUPON_SETS) :])
                 found = next((c for c in self.coupon_sets if c["id"] == wanted), None)
@@ -493,20 +546,236 @@ class ConnectifAPIDouble:
         self.purchases.append(stored)
         return _Answer(201, stored)
 
-    def _coupon_page(self, query: Mapping[str, list[str]]) -> _Answer:
+    def _page(
+        self, items: list[dict[str, Any]], route: str, query: Mapping[str, list[str]]
+    ) -> _Answer:
         try:
             offset = max(0, int((query.get("offset") or ["0"])[0]))
         except ValueError:
             raise _error(400, "Bad Request", "offset must be a whole number") from None
-        page = self.coupon_sets[offset : offset + self.page_size]
+        page = items[offset : offset + self.page_size]
         links: dict[str, str] = {}
-        if offset + self.page_size < len(self.coupon_sets):
-            links["next"] = f"{self.url}{routes.COUPON_SETS}?offset={offset + self.page_size}"
+        if offset + self.page_size < len(items):
+            links["next"] = f"{self.url}{route}?offset={offset + self.page_size}"
         if offset:
-            links["prev"] = (
-                f"{self.url}{routes.COUPON_SETS}?offset={max(0, offset - self.page_size)}"
-            )
+            links["prev"] = f"{self.url}{route}?offset={max(0, offset - self.page_size)}"
         return _Answer(200, {"links": links, "results": page})
+
+    # -- imports ----------------------------------------------------------------------------
+    def _job(self, import_id: str) -> ImportJob:
+        found = next((j for j in self.jobs if j.id == import_id), None)
+        if found is None:
+            raise _error(404, "Not Found", f"import {import_id} does not exist")
+        return found
+
+    def _create_import(self, form: Any) -> _Answer:
+        fields: dict[str, str] = form["fields"]
+        data: bytes = form["file"]
+        if len(data) > self.import_max_bytes:
+            raise _error(
+                413, "Payload Too Large", f"the file is over {self.import_max_bytes} bytes"
+            )
+        errors = [
+            {"path": name, "reason": "is required"}
+            for name in (
+                routes.IMPORT_TYPE,
+                routes.IMPORT_OVERRIDE_EXISTING,
+                routes.IMPORT_UPDATE_ONLY_EMPTY_FIELDS,
+                routes.IMPORT_DELIMITER,
+            )
+            if name not in fields
+        ]
+        kind = fields.get(routes.IMPORT_TYPE, "")
+        if kind and kind not in IMPORT_KINDS:
+            errors.append(
+                {"path": routes.IMPORT_TYPE, "reason": f"must be one of {', '.join(IMPORT_KINDS)}"}
+            )
+        for name in (routes.IMPORT_OVERRIDE_EXISTING, routes.IMPORT_UPDATE_ONLY_EMPTY_FIELDS):
+            if name in fields and fields[name] not in BOOLEANS:
+                errors.append({"path": name, "reason": "must be true or false"})
+        delimiter = fields.get(routes.IMPORT_DELIMITER, routes.DELIMITER)
+        if delimiter not in (",", ";"):
+            errors.append({"path": routes.IMPORT_DELIMITER, "reason": "must be , or ;"})
+        set_id = fields.get(routes.IMPORT_COUPON_SET_ID)
+        if set_id is not None and kind != "coupons":
+            errors.append(
+                {"path": routes.IMPORT_COUPON_SET_ID, "reason": "goes with a coupons import only"}
+            )
+        if errors:
+            raise _error(422, "Unprocessable Entity", validationErrors=errors)
+        override = BOOLEANS[fields[routes.IMPORT_OVERRIDE_EXISTING]]
+        only_empty = BOOLEANS[fields[routes.IMPORT_UPDATE_ONLY_EMPTY_FIELDS]]
+        if only_empty and not override:
+            raise _error(
+                400,
+                "Bad Request",
+                f"{routes.IMPORT_UPDATE_ONLY_EMPTY_FIELDS} may be true only when "
+                f"{routes.IMPORT_OVERRIDE_EXISTING} is true",
+            )
+        if kind == "coupons":
+            if not set_id:
+                raise _error(
+                    400, "Bad Request", f"a coupons import needs {routes.IMPORT_COUPON_SET_ID}"
+                )
+            if not any(c["id"] == set_id for c in self.coupon_sets):
+                raise _error(400, "Bad Request", f"coupon set {set_id} does not exist")
+        try:
+            header, rows = read_csv(data, delimiter)
+        except FormError as exc:
+            raise _error(400, "Bad Request", str(exc)) from None
+        needed = {
+            "contacts": vocab.API_EMAIL_FIELD,
+            "products": _PRODUCT_ID,  # not a Connectif name: an import type
+            "coupons": routes.COUPON_CODE,
+        }[kind]
+        if needed not in header or (kind == "coupons" and header != [needed]):
+            raise _error(
+                422,
+                "Unprocessable Entity",
+                validationErrors=[
+                    {"path": routes.IMPORT_FILE, "reason": f"the header must hold {needed}"}
+                ],
+            )
+        queued = sum(1 for j in self.jobs if j.resource[routes.IMPORT_STATUS] == routes.QUEUED)
+        if queued >= self.max_queued_imports:
+            raise _error(
+                400,
+                "Bad Request",
+                f"There are more than {self.max_queued_imports} imports queued",
+                code="E0401",
+            )
+        options: dict[str, Any] = {
+            routes.IMPORT_DELIMITER: delimiter,
+            routes.IMPORT_OVERRIDE_EXISTING: override,
+            routes.IMPORT_UPDATE_ONLY_EMPTY_FIELDS: only_empty,
+        }
+        if set_id is not None:
+            options[routes.IMPORT_COUPON_SET_ID] = set_id
+        resource: dict[str, Any] = {
+            routes.IMPORT_ID: _new_id(self._rng),
+            routes.IMPORT_TYPE: kind,
+            routes.IMPORT_STATUS: routes.QUEUED,
+            routes.IMPORT_TOTAL: len(rows),
+            routes.IMPORT_SUCCESS: 0,
+            routes.IMPORT_ERRORS: 0,
+            "origin": "api",
+            routes.IMPORT_OPTIONS: options,
+            routes.IMPORT_CREATED_AT: _now(),
+        }
+        self.jobs.append(ImportJob(resource, header, rows))
+        return _Answer(201, resource)
+
+    def _advance(self) -> None:
+        """Move the imports on: the running one ends once ``import_duration`` has passed,
+        then the oldest queued one starts (one step per import per request)."""
+        now = time.monotonic()
+        running = [j for j in self.jobs if j.resource[routes.IMPORT_STATUS] == routes.IN_PROGRESS]
+        for job in running:
+            assert job.started is not None
+            if now - job.started >= self.import_duration:
+                self._finish(job)
+                running.remove(job)
+        if running:
+            return
+        waiting = [j for j in self.jobs if j.resource[routes.IMPORT_STATUS] == routes.QUEUED]
+        if waiting:
+            job = waiting[0]
+            job.started = now
+            job.resource[routes.IMPORT_STATUS] = routes.IN_PROGRESS
+            job.resource["startedAt"] = _now()
+
+    def _finish(self, job: ImportJob) -> None:
+        apply = {
+            "contacts": self._import_contact,
+            "products": self._import_product,  # not a Connectif name: an import type
+            "coupons": self._import_coupon,
+        }[job.resource[routes.IMPORT_TYPE]]
+        success = 0
+        for cells in job.rows:
+            row = {name: cell for name, cell in zip(job.header, cells, strict=False) if cell}
+            try:
+                if len(cells) > len(job.header):
+                    raise RowError("the row has more cells than the header")
+                apply(row, job.options)
+            except RowError as exc:
+                job.failed.append((cells, str(exc)))
+            else:
+                success += 1
+        resource = job.resource
+        resource[routes.IMPORT_STATUS] = routes.FINISHED
+        resource[routes.IMPORT_SUCCESS] = success
+        resource[routes.IMPORT_ERRORS] = len(job.failed)
+        resource["finishedAt"] = _now()
+        if job.failed:
+            resource[routes.IMPORT_ERROR_REPORT] = f"{self.url}{ERROR_REPORTS}{job.id}.csv"
+
+    def _fields(
+        self, row: Mapping[str, str], known: Mapping[str, Prop], *, open_fields: bool
+    ) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for key, text in row.items():
+            prop = known.get(key)
+            if prop is None:
+                if open_fields and not key.startswith("_"):
+                    values[key] = text  # a custom contact field: text, as CSV has it
+                    continue
+                raise RowError(f"{key} is not a field of this resource")
+            try:
+                values[key] = cell_value(prop, text, _type_problem)
+            except RowError as exc:
+                raise RowError(f"{key} {exc}") from None
+        return values
+
+    @staticmethod
+    def _merge(
+        stored: dict[str, Any], values: Mapping[str, Any], options: Mapping[str, Any]
+    ) -> None:
+        if options[routes.IMPORT_UPDATE_ONLY_EMPTY_FIELDS]:
+            values = {k: v for k, v in values.items() if stored.get(k) in (None, "", [])}
+        stored.update(values)
+
+    def _import_contact(self, row: Mapping[str, str], options: Mapping[str, Any]) -> None:
+        email = row.get(vocab.API_EMAIL_FIELD, "")
+        if "@" not in email:
+            raise RowError(f"invalid email {email!r}")
+        rest = {k: v for k, v in row.items() if k != vocab.API_EMAIL_FIELD}
+        values = self._fields(rest, _CONTACT_FIELDS, open_fields=True)
+        stored = self.contacts.get(email)
+        if stored is None:
+            self.contacts[email] = {"id": _new_id(self._rng), **values}
+        elif options[routes.IMPORT_OVERRIDE_EXISTING]:
+            self._merge(stored, values, options)
+
+    def _import_product(self, row: Mapping[str, str], options: Mapping[str, Any]) -> None:
+        values = self._fields(row, _PRODUCT_FIELDS, open_fields=False)
+        product_id = values.get(_PRODUCT_ID)
+        if not product_id:
+            raise RowError(f"{_PRODUCT_ID} is required")
+        stored = self.products.get(product_id)
+        if stored is None:
+            missing = [key for key in _REQUIRED_PRODUCT if key not in values]
+            if missing:
+                raise RowError(f"{', '.join(missing)} required to create a product")
+            self.products[product_id] = {"id": _new_id(self._rng), "createdAt": _now(), **values}
+        elif options[routes.IMPORT_OVERRIDE_EXISTING]:
+            self._merge(stored, values, options)
+
+    def _import_coupon(self, row: Mapping[str, str], options: Mapping[str, Any]) -> None:
+        code = row.get(routes.COUPON_CODE, "")
+        if not code.strip():
+            raise RowError(f"{routes.COUPON_CODE} is empty")
+        set_id = options[routes.IMPORT_COUPON_SET_ID]
+        self.coupon_codes.setdefault(set_id, []).append(code)
+        coupon_set = next(c for c in self.coupon_sets if c["id"] == set_id)
+        for count in ("quantity", "available"):  # not a Connectif name: coupon set counts
+            coupon_set[count] = coupon_set.get(count, 0) + 1
+
+    def error_report(self, import_id: str) -> bytes:
+        with self._lock:
+            job = next((j for j in self.jobs if j.id == import_id), None)
+            if job is None or not job.failed:
+                raise _error(404, "Not Found", f"no error report for import {import_id}")
+            return job.error_report()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -531,6 +800,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._handle()
 
     def _handle(self) -> None:
+        started = time.perf_counter()
+        try:
+            self._handle_request()
+        finally:
+            with self.double._lock:
+                self.double.busy_seconds += time.perf_counter() - started
+
+    def _handle_request(self) -> None:
         double = self.double
         parts = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
@@ -552,6 +829,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, record: RecordedRequest, raw: bytes) -> _Answer:
         double = self.double
+        if record.method == "GET" and record.path.startswith(ERROR_REPORTS):
+            report = double.error_report(record.path[len(ERROR_REPORTS) :].removesuffix(".csv"))
+            return _Answer(200, report, {"Content-Type": "text/csv; charset=utf-8"})
         double._authorize(self.headers.get("Authorization"))
         record.authorized = True
         limited = double._rate_check()
@@ -566,8 +846,24 @@ class _Handler(BaseHTTPRequestHandler):
             if fault.kind == "drop":
                 self._drop()
                 raise _Answer(0)
-        if record.method in ("PATCH", "POST"):
-            kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        content_type = self.headers.get("Content-Type") or ""
+        kind = content_type.split(";")[0].strip().lower()
+        if record.method == "POST" and record.path == routes.IMPORTS:
+            if kind != MULTIPART:
+                raise _error(415, "Unsupported Media Type", f"send {MULTIPART}")
+            try:
+                form = parse_multipart(content_type, raw)
+            except FormError as exc:
+                raise _error(400, "Bad Request", str(exc)) from None
+            file = form.files.get(routes.IMPORT_FILE)
+            if file is None:
+                raise _error(
+                    422,
+                    "Unprocessable Entity",
+                    validationErrors=[{"path": routes.IMPORT_FILE, "reason": "is required"}],
+                )
+            record.body = {"fields": form.fields, "file": file[1], "file_type": file[0]}
+        elif record.method in ("PATCH", "POST"):
             if kind != "application/json":
                 raise _error(415, "Unsupported Media Type", "send application/json")
             try:
@@ -591,13 +887,16 @@ class _Handler(BaseHTTPRequestHandler):
     def _reply(self, answer: _Answer) -> None:
         if answer.status == 0:
             return  # dropped
-        data = b"" if answer.body is None else json.dumps(answer.body).encode("utf-8")
+        if isinstance(answer.body, bytes):
+            data = answer.body
+        else:
+            data = b"" if answer.body is None else json.dumps(answer.body).encode("utf-8")
+            if data:
+                answer.headers.setdefault("Content-Type", "application/json")
         try:
             self.send_response(answer.status)
             for name, value in answer.headers.items():
                 self.send_header(name, value)
-            if data:
-                self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

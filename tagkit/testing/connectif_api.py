@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests hit")
     parser.add_argument("--fault-kinds", default=",".join(FAULT_KINDS))
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--import-duration", type=float, default=0.0, help="seconds an import runs once started"
+    )
     args = parser.parse_args(argv)
     double = ConnectifAPIDouble(
         api_keys=(args.api_key,),
@@ -41,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         fault_kinds=[k for k in args.fault_kinds.split(",") if k],
         seed=args.seed,
         port=args.port,
+        import_duration=args.import_duration,
     )
     with double:
         print(f"Connectif API double on {double.url}", flush=True)
