@@ -10,6 +10,12 @@ end of a comment written ``--!>``. Two browser rules html5lib leaves to its call
 here: ``<noscript>`` content is text (scripting is on, as in every browser that runs the
 client), and ``<template>`` content is no part of the document.
 
+``parser="lxml"`` (optional: ``pip install "tagkit[lxml]"``) is faster but not HTML5-exact:
+libxml2 keeps foster-parented table content in the table, repairs mis-nested tags its own way
+and honours ``<div/>`` (docs/lint-rules.md#parsers lists the differences). bs4's lxml builder
+records no source positions, so a plain lxml parse gives each element's line and the source its
+column, and ``<noscript>`` content is turned into text as a browser reads it.
+
 Class lookups follow ``getElementsByClassName``: the attribute is split on ASCII whitespace
 only, and in quirks mode (a page without ``<!doctype html>``) names match ASCII
 case-insensitively.
@@ -22,6 +28,7 @@ case-insensitively.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,8 +38,8 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
 
 HTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
-# The parsers BeautifulSoup can use. Only html5lib builds the browser's tree; the others are
-# accepted for comparison and give no line numbers or a different tree (see the module docstring).
+# The parsers BeautifulSoup can use. Only html5lib builds the browser's tree; lxml is faster and
+# gives the same positions; html.parser is accepted for comparison only.
 PARSERS = ("html5lib", "html.parser", "lxml")
 DEFAULT_PARSER = "html5lib"
 
@@ -259,13 +266,139 @@ def _html5lib_soup(text: str) -> tuple[BeautifulSoup, bool]:
     return soup, builder.compat_mode == "quirks"
 
 
+class ParserUnavailable(ImportError):
+    """The chosen parser's package is not installed; the message says how to install it."""
+
+
+def _lxml_soup(text: str) -> BeautifulSoup:
+    """bs4's lxml tree, with the source position of each start tag recorded as html5lib
+    records it: bs4's lxml builder keeps none, so a second, plain lxml parse gives each
+    element's line and the source gives its column (:func:`_locate`). ``<noscript>`` content
+    becomes text, as html5lib's is with scripting on."""
+    import importlib
+
+    try:
+        # Imported by name: lxml ships no type information.
+        etree = importlib.import_module("lxml.etree")
+    except ImportError:
+        raise ParserUnavailable(
+            'the lxml parser is not installed: pip install "tagkit[lxml]"'
+        ) from None
+    soup = BeautifulSoup(text, "lxml", multi_valued_attributes=None)
+    plain = etree.HTMLParser(recover=True)
+    plain.feed(text)
+    root = plain.close()
+    lines: list[tuple[str, int | None]] = []
+    if root is not None:
+        lines = [(el.tag, el.sourceline) for el in root.iter() if isinstance(el.tag, str)]
+    starts = _locate(soup.find_all(True), lines, text)
+    _noscript_as_text(soup, starts, text)
+    return soup
+
+
+_START_TAG_END = re.compile(r"""(?:"[^"]*"|'[^']*'|[^'">])*>""")
+_NOSCRIPT_END = re.compile(r"</noscript[\s/>]", re.I)
+
+
+def _noscript_as_text(soup: BeautifulSoup, starts: dict[int, int], source: str) -> None:
+    """Replace what lxml parsed inside each ``<noscript>`` with its source text: with scripting
+    on, a browser reads it as raw text, as html5lib does."""
+    for tag in soup.find_all("noscript"):
+        if tag.find_parent("noscript") is not None:
+            continue
+        start = starts.get(id(tag))
+        if start is None:
+            raw = tag.get_text()
+        else:
+            opened = _START_TAG_END.match(source, start + len("<noscript"))
+            begin = opened.end() if opened else len(source)
+            closed = _NOSCRIPT_END.search(source, begin)
+            raw = source[begin : closed.start() if closed else len(source)]
+        tag.clear()
+        if raw:
+            tag.append(NavigableString(raw))
+
+
+# Text that holds no start tag: comments and the content of raw-text elements.
+_NO_TAGS = re.compile(
+    r"(<!--)(.*?)(?:-->|--!>|\Z)"
+    r"|(<(?:script|style|xmp|iframe|noembed|noframes|textarea|title)\b[^>]*>)(.*?)"
+    r"(?=</(?:script|style|xmp|iframe|noembed|noframes|textarea|title)[\s/>]|\Z)",
+    re.S | re.I,
+)
+
+
+def _spaces(text: str) -> str:
+    return re.sub(r"[^\n]", " ", text)
+
+
+def _blank(source: str) -> str:
+    """``source`` with comments and raw text replaced by spaces (line breaks kept), so that a
+    search for ``<name`` finds start tags only."""
+
+    def blank(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            return _spaces(match.group())
+        return match.group(3) + _spaces(match.group(4))
+
+    return _NO_TAGS.sub(blank, source)
+
+
+@functools.lru_cache(maxsize=256)
+def _start_tag(name: str) -> re.Pattern[str]:
+    return re.compile(rf"<{re.escape(name)}(?=[\s/>])", re.I)
+
+
+def _locate(tags: list[Tag], lines: list[tuple[str, int | None]], source: str) -> dict[int, int]:
+    """Set ``sourceline`` / ``sourcepos`` of each tag to where its start tag begins.
+
+    ``lines`` holds (name, line) for the elements of lxml's own tree, in document order: the
+    line on which each start tag ends. bs4's tree has the same elements, plus those after the
+    document's end (which lxml's tree drops). Each tag is the next ``<name`` in the source
+    that starts no later than that line; one without a match was made up by the parser
+    (``<html>``, ``<tbody>``) and keeps no position. :meth:`Document.position` then finds
+    the ``<name`` before the recorded place, as for html5lib. Returns each located tag's
+    start offset, by ``id``.
+    """
+    text = _blank(source)
+    starts = [0]
+    starts.extend(m.end() for m in re.finditer("\n", text))
+    cursor = 0
+    hint = 0
+    found_at: dict[int, int] = {}
+    for tag in tags:
+        line: int | None = None
+        if hint < len(lines) and lines[hint][0] == tag.name:
+            line = lines[hint][1]
+            hint += 1
+        limit = starts[line] if line is not None and line < len(starts) else len(text)
+        found = _start_tag(tag.name).search(text, cursor)
+        if found is None or found.start() >= limit:
+            continue
+        cursor = found.start() + 1
+        # Like html5lib's, the position lies inside the start tag: here, just after <name.
+        at = bisect.bisect_right(starts, found.start())
+        tag.sourceline, tag.sourcepos = at, found.end() - starts[at - 1]
+        found_at[id(tag)] = found.start()
+    return found_at
+
+
 def parse_document(html: str | bytes, parser: str = DEFAULT_PARSER) -> Document:
-    """Parse a page and index its elements by class in one walk."""
+    """Parse a page and index its elements by class in one walk.
+
+    ``parser`` is ``html5lib`` (the tree an HTML5 browser builds), ``lxml`` (faster, not
+    HTML5-exact; :class:`ParserUnavailable` when lxml is not installed) or ``html.parser``
+    (for comparison only).
+    """
     text = decode(html)
     if parser == DEFAULT_PARSER:
         soup, quirks = _html5lib_soup(text)
     elif parser in PARSERS:
-        soup = BeautifulSoup(text, parser, multi_valued_attributes=None)
+        if parser == "lxml":
+            # The HTML input stream turns CR LF and lone CR into LF, as html5lib does.
+            soup = _lxml_soup(_normalise_newlines(text))
+        else:
+            soup = BeautifulSoup(text, parser, multi_valued_attributes=None)
         quirks = not any(
             type(node).__name__ == "Doctype" for node in soup.contents
         )  # approximate: only html5lib knows the legacy doctypes
@@ -315,6 +448,7 @@ __all__ = [
     "JS_SPACE",
     "PARSERS",
     "Document",
+    "ParserUnavailable",
     "Position",
     "class_tokens",
     "decode",

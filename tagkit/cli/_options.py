@@ -119,3 +119,14 @@ version_option = click.option(
     callback=_show_version,
     help="Show the version and exit.",
 )
+
+parser_option = click.option(
+    "--parser",
+    type=click.Choice(["html5lib", "lxml"]),
+    default="html5lib",
+    show_default=True,
+    help="The HTML parser. html5lib builds the tree an HTML5 browser builds; lxml "
+    '(pip install "tagkit[lxml]") is about twice as fast but not HTML5-exact: mis-nested '
+    "tags, <div/> and content inside <table> can give another tree "
+    "(docs/lint-rules.md#parsers).",
+)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ._errors import EXIT_INVALID, FileProblem, UsageProblem, command
-from ._options import FILE
+from ._options import FILE, parser_option
 
 if TYPE_CHECKING:
     from .._audit import PageReport
@@ -39,6 +39,18 @@ def _read_page(page: str, timeout: float) -> Source:
         return Page(page, read_file(Path(page)))
     except InputError as exc:
         raise FileProblem(str(exc)) from None
+
+
+def _check_parser(parser: str) -> None:
+    """``--parser lxml`` needs lxml, an optional dependency."""
+    if parser != "lxml":
+        return
+    from importlib.util import find_spec
+
+    if find_spec("lxml") is None:
+        raise UsageProblem(
+            '--parser lxml needs lxml, which is not installed: pip install "tagkit[lxml]"'
+        )
 
 
 def _check_url(url: str | None, option: str) -> None:
@@ -93,6 +105,7 @@ def _finding_lines(findings: list[Finding]) -> list[str]:
     help="With --browser: serve this real Connectif client file instead of tagkit's double.",
 )
 @click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds per fetch.")
+@parser_option
 def inspect(
     page: str,
     fmt: str,
@@ -100,6 +113,7 @@ def inspect(
     browser: bool,
     client_file: str | None,
     timeout: float,
+    parser: str,
 ) -> None:
     """Print what Connectif's client sends for PAGE, and what it drops or misreads.
 
@@ -121,11 +135,12 @@ def inspect(
     from .._request import request_body
 
     _check_url(url, "--url")
+    _check_parser(parser)
     if client_file is not None and not browser:
         raise UsageProblem("--connectif-client needs --browser")
     source = _read_page(page, timeout)
     address = url or source.url
-    doc = parse_document(source.data)
+    doc = parse_document(source.data, parser)
     body = request_body(doc, address)
     findings = lint_document(doc, path=source.name, url=address, headers=source.headers)
     if browser:
@@ -329,6 +344,7 @@ def _report(fmt: str, findings: list[Finding], reports: list[PageReport], fail_o
     show_default=True,
     help="At most this many pages in one run.",
 )
+@parser_option
 def lint(
     paths: tuple[str, ...],
     fmt: str,
@@ -342,6 +358,7 @@ def lint(
     concurrency: int,
     timeout: float,
     max_pages: int,
+    parser: str,
 ) -> None:
     """Check pages for everything Connectif's client drops or misreads, with TK rule codes.
 
@@ -373,6 +390,7 @@ def lint(
                 f"--product-url {product_url!r} is not a regular expression: {exc}"
             ) from None
     _check_url(worker_url, "--worker-url")
+    _check_parser(parser)
     if sitemap is None and not paths:
         raise UsageProblem("give at least one PATH (a file, a folder, - or a URL), or --sitemap")
     interactive = sys.stderr.isatty()
@@ -385,7 +403,7 @@ def lint(
         show_progress=interactive,
     )
     with _progress(len(sources), "linting", interactive) as tick:
-        reports = lint_sources(sources, jobs=jobs, on_done=tick)
+        reports = lint_sources(sources, jobs=jobs, parser=parser, on_done=tick)
     findings = [f for report in reports for f in report.findings]
     if pattern is not None:
         findings.extend(product_pages(reports, pattern))

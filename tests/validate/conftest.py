@@ -1,17 +1,7 @@
-"""Shared helpers of the validation tests: the hand-written page corpus."""
+"""Shared helpers of the validation tests: the hand-written page corpus of tests/pages/."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
+from .corpus import BAD, GOOD, PAGES, expected_body
 
-PAGES = Path(__file__).parent / "pages"
-GOOD = sorted((PAGES / "good").glob("*.html"))
-BAD = sorted((PAGES / "bad").glob("*.html"))
-
-
-def expected_body(page: Path) -> dict[str, Any]:
-    """The request body checked in for a good page (``<page>.json``)."""
-    data: dict[str, Any] = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
-    return data
+__all__ = ["BAD", "GOOD", "PAGES", "expected_body"]
