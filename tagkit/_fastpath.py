@@ -104,7 +104,8 @@ class _Writer:
             "TRIM": JS_TRIM,
         }
         self.lines: list[str] = []
-        self.pieces: list[str] = []
+        # The elements of required properties, as f-string fragments of the record's body.
+        self.inline: dict[str, str] = {}
 
     def name(self, prefix: str, value: object) -> str:
         key = f"{prefix}{len(self.names)}"
@@ -125,39 +126,47 @@ class _Writer:
         starts with its comma; the object drops the first."""
         return self.name("K", "," + json_dumps(js_key) + ":")
 
-    def json_string(self, text: str, indent: str) -> None:
-        """Set ``q`` to ``text`` as a JSON string. Printable text (checked before) holds no
-        control character, so only a quote or a backslash needs json's encoder."""
+    def json_string(self, text: str, indent: str) -> str:
+        """Code setting a name of its own to ``text`` as a JSON string; returns the name.
+        Printable text (checked before) holds no control character, so only a quote or a
+        backslash needs json's encoder."""
         quote, backslash = repr('"'), repr("\\")
+        name = f"q{text[1:]}"
         self.lines.append(
-            f"{indent}q = ENC({text}) if ({quote} in {text} or {backslash} in {text})"
+            f"{indent}{name} = ENC({text}) if ({quote} in {text} or {backslash} in {text})"
             f" else '\"' + {text} + '\"'"
         )
+        return name
 
     def element(
         self, prop: Prop, piece: str, text: str, indent: str, *, escape: bool, string: bool = True
     ) -> None:
         """Set ``piece`` to the property element holding ``text`` (a name), escaped or not; in
-        JSON, to the member holding it as a JSON string or, for numbers, as is."""
+        JSON, to the member holding it as a JSON string or, for numbers, as is. A required
+        property's element is written straight into the record's body (``inline``)."""
         if self.json:
             if string and prop.kind is Kind.DATETIME:
-                value = f"'\"' + {text} + '\"'"  # digits, '-', ':', 'T' and 'Z' only
+                value = f'"{{{text}}}"'  # digits, '-', ':', 'T' and 'Z' only
             elif string:
-                self.json_string(text, indent)
-                value = "q"
+                value = f"{{{self.json_string(text, indent)}}}"
             else:
-                value = text
-            self.lines.append(f"{indent}{piece} = {self.member(prop.js_key)} + {value}")
+                value = f"{{{text}}}"
+            fragment = f"{{{self.member(prop.js_key)}}}{value}"
+        elif self.frames is None:
             return
-        if self.frames is None:
-            return
-        if escape:
-            self.lines.append(f"{indent}{text} = {_escaped(text)}")
-        before, after = self.frame("property", prop.name)
-        self.lines.append(f"{indent}{piece} = f'{{{before}}}{{{text}}}{{{after}}}'")
+        else:
+            if escape:
+                self.lines.append(f"{indent}{text} = {_escaped(text)}")
+            before, after = self.frame("property", prop.name)
+            fragment = f"{{{before}}}{{{text}}}{{{after}}}"
+        if prop.required and indent == "    ":
+            self.inline[piece] = fragment
+        else:
+            self.lines.append(f"{indent}{piece} = f'{fragment}'")
 
     def scalar(self, prop: Prop, value: str, piece: str) -> None:
         key, add = repr(prop.name), self.lines.append
+        t = "t" + value[1:]  # the text of a number or date, a name of its own
         if self.writes and not prop.required:
             add(f"    {piece} = ''")
         if prop.required:
@@ -208,21 +217,21 @@ class _Writer:
                 f"{indent}if type({value}) is str and len({value}) < 16 and {value}.isascii():",
                 f"{indent}    i_, dot_, f_ = {value}.partition('.')",
                 f"{indent}    if not i_.isdigit() or (dot_ and not f_.isdigit()): return None",
-                f"{indent}    t = {value}",
+                f"{indent}    {t} = {value}",
                 f"{indent}    {value} = Decimal({value})",
                 # str() of the Decimal is the text unless it has a leading zero; an exponent
                 # (0.0000001) needs fixed point, as _markup writes it.
-                f"{indent}    if t[0] == '0':",
-                f"{indent}        t = str({value})",
-                f"{indent}        if 'E' in t: t = format({value}, 'f')",
+                f"{indent}    if {t}[0] == '0':",
+                f"{indent}        {t} = str({value})",
+                f"{indent}        if 'E' in {t}: {t} = format({value}, 'f')",
                 f"{indent}elif type({value}) is int and 0 <= {value} <= MAX:",
                 f"{indent}    {value} = Decimal({value})",
-                f"{indent}    t = str({value})",
+                f"{indent}    {t} = str({value})",
                 f"{indent}else: return None",
             ]
             self.lines += self.range(prop, value, indent)
             add(f"{indent}values[{key}] = {value}")
-            self.element(prop, piece, "t", indent, escape=False, string=False)
+            self.element(prop, piece, t, indent, escape=False, string=False)
             return
         if kind is Kind.INTEGER:
             self.lines += [
@@ -230,14 +239,14 @@ class _Writer:
                 f"{indent}    if len({value}) > 15 or not {value}.isascii()"
                 f" or not {value}.isdigit(): return None",
                 f"{indent}    {value} = int({value})",
-                f"{indent}    t = str({value})",
+                f"{indent}    {t} = str({value})",
                 f"{indent}elif type({value}) is not int or {value} < 0 or {value} > MAX:"
                 " return None",
-                f"{indent}else: t = str({value})",
+                f"{indent}else: {t} = str({value})",
             ]
             self.lines += self.range(prop, value, indent)
             add(f"{indent}values[{key}] = {value}")
-            self.element(prop, piece, "t", indent, escape=False, string=False)
+            self.element(prop, piece, t, indent, escape=False, string=False)
             return
         if kind is Kind.ENUM:
             table = self.name("E", {choice.lower(): choice for choice in prop.choices})
@@ -256,8 +265,8 @@ class _Writer:
                 f"{indent}except Invalid: return None",
                 f"{indent}values[{key}] = {value}",
             ]
-            add(f"{indent}t = datetime_text({value})")
-            self.element(prop, piece, "t", indent, escape=False)
+            add(f"{indent}{t} = datetime_text({value})")
+            self.element(prop, piece, t, indent, escape=False)
             return
         # Custom-event payloads and anything else: the full rules.
         add(f"{indent}return None")
@@ -298,23 +307,27 @@ class _Writer:
                 add(f"        body.append(f'{{{before}}}{{{item}._markup}}{{{after}}}')")
         else:
             self.pattern(prop)
+            # Checked before the trim, which would hide a control character at an end.
+            add(f"        if type({item}) is not str or not {item}.isprintable(): return None")
+            add(f"        s_ = {item}.strip(TRIM)")
+            add("        if not s_:")
             # A blank item that is not empty is refused by the full rules: step aside.
-            add(
-                f"        if type({item}) is str and {item} and not {item}.strip(TRIM): return None"
-            )
-            self.lines += _text(item, prop, "        ")
-            add(f"        if {item}:")
-            add(f"            out.append({item})")
+            add(f"            if {item}: return None")
+            add("            continue")
+            if prop.pattern is not None:
+                add(f"        if not P_{prop.name}.match(s_): return None")
+            add("        out.append(s_)")
             if self.json:
-                add(f"            body.append(ENC({item}))")
+                add("        body.append(ENC(s_))")
             elif self.frames is not None:
                 before, after = self.frame("property", prop.name)
-                add(f"            {item} = {_escaped(item)}")
-                add(f"            body.append(f'{{{before}}}{{{item}}}{{{after}}}')")
+                add(f"        s_ = {_escaped('s_')}")
+                add(f"        body.append(f'{{{before}}}{{s_}}{{{after}}}')")
         add(f"    if out: values[{prop.name!r}] = tuple(out)")
         if self.json:
             # Arrays are always present (docs/connectif.md#empty-arrays-present).
-            add(f"    {piece} = {self.member(prop.js_key)} + '[' + ','.join(body) + ']'")
+            member = self.member(prop.js_key)
+            add(f"    {piece} = f'{{{member}}}[{{\",\".join(body)}}]'")
         elif self.frames is not None:
             add(f"    {piece} = ''.join(body)")
 
@@ -390,11 +403,13 @@ def compile_shape(
             lines.append(f"        {value} = {_escaped(value)}")
             lines.append(f"        {piece} = f'{{{a}}}{{{value}}}{{{b}}}'")
             pieces.append(piece)
+    inline = writer.inline
     if json:
-        ordered = "".join(f"{{{piece}}}" for _, piece in sorted(members))
+        ordered = "".join(inline.get(piece, f"{{{piece}}}") for _, piece in sorted(members))
         body = f"'{{' + f'{ordered}'[1:] + '}}'"
     else:
-        body = "f'" + "".join(f"{{{p}}}" for p in pieces) + "'" if pieces else "''"
+        written = "".join(inline.get(p, f"{{{p}}}") for p in pieces)
+        body = "f'" + written + "'" if pieces else "''"
     writer.names.update(
         NEW=object.__new__,
         KIND=maker.kind,
