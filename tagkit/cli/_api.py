@@ -22,10 +22,14 @@ from ._errors import EXIT_INVALID, FileProblem, TagkitCommand, UsageProblem
 from ._options import FILE
 
 if TYPE_CHECKING:
+    from contextlib import ExitStack
+
     from .._model import Record
     from ..api._bulk import ImportReport
+    from ..api._client import ConnectifAPI
     from ..api._import_result import ImportResult
     from ..api._imports import ImportOptions
+    from ..api._journal import Journal
     from ..api._records import Item
     from ..api._sync import SyncReport
 
@@ -378,6 +382,27 @@ def _import_summary(
     return text + f" in {seconds:.1f} s"
 
 
+def _open(
+    stack: ExitStack, rate: float | None, journal_path: str | None, max_retries: int, timeout: float
+) -> tuple[ConnectifAPI, Journal | None]:
+    """The API client and the journal of one run, closed with ``stack``; a missing key or an
+    unusable journal is a usage problem (exit 2)."""
+    from ..api._client import ConnectifAPI
+    from ..api._errors import ApiConfigError
+    from ..api._journal import Journal, JournalError
+
+    try:
+        client = stack.enter_context(
+            ConnectifAPI(timeout=timeout, max_retries=max_retries, rate_per_minute=rate)
+        )
+        journal = None
+        if journal_path is not None:
+            journal = stack.enter_context(Journal(journal_path))
+    except (ApiConfigError, JournalError) as exc:
+        raise UsageProblem(str(exc)) from None
+    return client, journal
+
+
 def _send_import(
     options: ImportOptions,
     records: list[tuple[Item, Record]],
@@ -392,9 +417,9 @@ def _send_import(
     from contextlib import ExitStack
 
     from ..api._bulk import import_records
-    from ..api._client import IMPORT_POLL, ConnectifAPI
-    from ..api._errors import ApiConfigError, ApiError, ImportFailed, ImportOutcomeUnknown
-    from ..api._journal import Journal, JournalError
+    from ..api._client import IMPORT_POLL
+    from ..api._errors import ApiError, ImportFailed, ImportOutcomeUnknown
+    from ..api._journal import JournalError
     from ..api._sync import FATAL
 
     _import_file(options, records)  # refuse a file over the limit before anything else
@@ -405,15 +430,7 @@ def _send_import(
     )
     progress = _ImportProgress(kind)
     with ExitStack() as stack:
-        try:
-            client = stack.enter_context(
-                ConnectifAPI(timeout=timeout, max_retries=max_retries, rate_per_minute=rate)
-            )
-            journal = None
-            if journal_path is not None:
-                journal = stack.enter_context(Journal(journal_path))
-        except (ApiConfigError, JournalError) as exc:
-            raise UsageProblem(str(exc)) from None
+        client, journal = _open(stack, rate, journal_path, max_retries, timeout)
         stack.callback(progress.close)
         try:
             report = import_records(
@@ -470,22 +487,13 @@ def _send(
     """Send the records; returns how many Connectif refused."""
     from contextlib import ExitStack
 
-    from ..api._client import ConnectifAPI
-    from ..api._errors import ApiConfigError, ApiError
-    from ..api._journal import Journal, JournalError
+    from ..api._errors import ApiError
+    from ..api._journal import JournalError
     from ..api._sync import FATAL, sync_records
 
     started = time.monotonic()
     with ExitStack() as stack:
-        try:
-            client = stack.enter_context(
-                ConnectifAPI(timeout=timeout, max_retries=max_retries, rate_per_minute=rate)
-            )
-            journal = None
-            if journal_path is not None:
-                journal = stack.enter_context(Journal(journal_path))
-        except (ApiConfigError, JournalError) as exc:
-            raise UsageProblem(str(exc)) from None
+        client, journal = _open(stack, rate, journal_path, max_retries, timeout)
         progress = _Progress(len(records), f"{kind}")
         try:
             report = sync_records(
