@@ -9,7 +9,7 @@ from types import ModuleType
 import pytest
 
 import tagkit
-from tagkit import errors, events, jsonsafe, testing, vocabulary
+from tagkit import api, errors, events, jsonsafe, testing, vocabulary
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "api.md"
 ROW = re.compile(r"^\| `([^`]+)` \| [^|]+ \| `(.+)` \|$")
@@ -35,6 +35,7 @@ MODULES: list[tuple[str, ModuleType, str]] = [
     ("`tagkit.jsonsafe` and `tagkit.errors`", jsonsafe, "jsonsafe."),
     ("`tagkit.jsonsafe` and `tagkit.errors`", errors, "errors."),
     ("`tagkit.testing`", testing, ""),
+    ("`tagkit.api`", api, ""),
 ]
 
 

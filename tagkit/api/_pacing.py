@@ -109,14 +109,26 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+class _Caseless(dict[str, str]):
+    """Header values by lower-case name; ``get`` takes any spelling."""
+
+    def __init__(self, headers: Mapping[str, str]) -> None:
+        super().__init__((name.lower(), value) for name, value in headers.items())
+
+    def get(self, name: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        return super().get(name.lower(), default)
+
+
 def rate_limit_wait(headers: Mapping[str, str], now: float | None = None) -> float | None:
     """The seconds a 429 response asks to wait, or None when it says nothing usable.
 
     ``Retry-After`` (seconds or an HTTP date) first, then ``X-RateLimit-Reset`` (epoch
-    seconds), then ``RateLimit-Reset`` (seconds to wait). ``headers`` is looked up
-    case-insensitively when it is ``httpx.Headers``; a plain dict needs these spellings.
+    seconds), then ``RateLimit-Reset`` (seconds to wait). Header names are matched
+    case-insensitively, as HTTP defines them, whatever the mapping.
 
     >>> rate_limit_wait({"Retry-After": "3"})
+    3.0
+    >>> rate_limit_wait({"retry-after": "3"})
     3.0
     >>> rate_limit_wait({"X-RateLimit-Reset": "1700000010"}, now=1700000004.5)
     5.5
@@ -124,6 +136,7 @@ def rate_limit_wait(headers: Mapping[str, str], now: float | None = None) -> flo
     2.0
     """
     wall = time.time() if now is None else now
+    headers = _Caseless(headers)
     retry_after = headers.get("Retry-After")
     if retry_after:
         seconds = _number(retry_after)
