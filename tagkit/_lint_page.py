@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -12,7 +11,7 @@ from ._dom import HTML_NAMESPACE, Document, ascii_lower
 from ._findings import Finding
 from ._lint_context import PageContext
 from ._request import LINE_PROPS, TITLE_LENGTH, read_container, title
-from ._values import utf16_length
+from ._values import close_match, utf16_length
 
 TAG_NAMES = frozenset(t.name for t in vocab.TAGS)
 KNOWN_CLASSES = TAG_NAMES | vocab.RECOGNISED_ONLY
@@ -132,8 +131,7 @@ def _containers(ctx: PageContext) -> Iterator[Finding]:
 
 @functools.cache
 def _close(token: str, known: frozenset[str]) -> str | None:
-    found = difflib.get_close_matches(token, sorted(known), n=1, cutoff=_TYPO_CUTOFF)
-    return found[0] if found else None
+    return close_match(token, sorted(known), cutoff=_TYPO_CUTOFF)
 
 
 def _property_names(tag: vocab.Tag) -> frozenset[str]:

@@ -16,7 +16,6 @@ Decimal('49.9')
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -31,6 +30,8 @@ from ._values import (
     Checker,
     Invalid,
     checker,
+    close_match,
+    did_you_mean,
     js_trim,
     normalise_datetime,
     normalise_decimal,
@@ -76,8 +77,7 @@ def _unknown_key(key: str, props: Sequence[Prop], what: str) -> str:
     known = [p.data_key for p in props]
     if key in by_js:
         return f"is the JS key; write the property's class name {by_js[key]!r} instead"
-    close = difflib.get_close_matches(key, known, n=1)
-    hint = f"did you mean {close[0]!r}? " if close else ""
+    hint = did_you_mean(key, known)
     return f"is not a property of {what}; {hint}known: {', '.join(known)}"
 
 
@@ -713,9 +713,9 @@ def _custom_field_problem(key: str) -> str | None:
         )
     if key == LOST_KEY:
         return _LOST
-    close = difflib.get_close_matches(key, _CONTACT_NAMES, n=1, cutoff=0.85)
+    close = close_match(key, _CONTACT_NAMES, cutoff=0.85)
     if close:
-        return f"looks like a misspelt {close[0]!r}; write {close[0]!r}"
+        return f"looks like a misspelt {close!r}; write {close!r}"
     return None
 
 

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -26,7 +25,7 @@ from ._model import (
     event_js,
     join_key,
 )
-from ._values import quoted
+from ._values import did_you_mean, quoted
 from .errors import Problem, ValidationError
 from .vocabulary import Tag
 
@@ -184,8 +183,7 @@ def _collect(data: Mapping[str, object], *, json: bool = False) -> dict[str, obj
     for key, raw in data.items():
         tag = entries.get(key) if type(key) is str else None
         if tag is None:
-            close = difflib.get_close_matches(str(key), list(entries), n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
+            hint = did_you_mean(str(key), entries)
             problems.append(
                 Problem(
                     join_key("", key),

@@ -13,7 +13,8 @@ import functools
 import math
 import re
 import reprlib
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -66,6 +67,41 @@ class _Quote(reprlib.Repr):
 
 
 _QUOTE = _Quote()
+
+
+def _may_match(word: str, other: str, cutoff: float) -> bool:
+    """Whether difflib's ratio of the two could reach ``cutoff``: its two upper bounds, from
+    the lengths and from the characters in common (``real_quick_ratio``, ``quick_ratio``)."""
+    total = len(word) + len(other)
+    if not total:
+        return True
+    if 2.0 * min(len(word), len(other)) / total < cutoff:
+        return False
+    common = sum((Counter(word) & Counter(other)).values())
+    return 2.0 * common / total >= cutoff
+
+
+def close_match(word: str, known: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+    """The known word most like ``word`` (difflib's ratio at least ``cutoff``), or None.
+    Words that cannot reach the cutoff are ruled out first, and difflib is loaded only for
+    the rest: starting tagkit, and a custom field id like no known name, go without it.
+
+    >>> close_match("unit_prize", ["unit_price", "price"])
+    'unit_price'
+    """
+    candidates = [other for other in known if _may_match(word, other, cutoff)]
+    if not candidates:
+        return None
+    import difflib
+
+    found = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
+    return found[0] if found else None
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """``"did you mean 'x'? "`` for the known word most like ``word``, or ``""``."""
+    close = close_match(word, known)
+    return f"did you mean {close!r}? " if close else ""
 
 
 def quoted(value: object) -> str:

@@ -16,7 +16,6 @@ when the same rendered script is included twice, and builds fresh payload object
 
 from __future__ import annotations
 
-import difflib
 import re
 import secrets
 from collections.abc import Callable, Iterable, Mapping
@@ -33,7 +32,7 @@ from ._input import validate
 from ._model import Cart, Contact, CustomEvent, Record, event_js, record_type
 from ._page import Page
 from ._render import render_tags
-from ._values import quoted
+from ._values import did_you_mean, quoted
 from .errors import ConfigError, Problem, ValidationError
 from .jsonsafe import _escape as _escape_json
 from .jsonsafe import compact, script_json, script_json_text
@@ -90,8 +89,7 @@ class Event:
 
 
 def _unknown_type(name: object) -> str:
-    close = difflib.get_close_matches(str(name), EVENT_TYPES, n=1)
-    hint = f"did you mean {close[0]!r}? " if close else ""
+    hint = did_you_mean(str(name), EVENT_TYPES)
     return (
         f"is not an event type tagkit renders; {hint}known: {', '.join(EVENT_TYPES)}, "
         f"got {quoted(name)}"

@@ -144,10 +144,12 @@ EXPECTED_CODE = {
 }
 
 
-def probe(args: list[str], stdin: str | None, tmp_path: Path) -> dict[str, Any]:
+def probe(
+    args: list[str], stdin: str | None, tmp_path: Path, watched_names: tuple[str, ...] = ()
+) -> dict[str, Any]:
     report = tmp_path / "report.json"
     argv = [a.replace("{tmp}", str(tmp_path)) for a in args]
-    watched = ",".join((*HEAVY, METADATA))
+    watched = ",".join((*HEAVY, METADATA, *watched_names))
     done = subprocess.run(
         [sys.executable, "-c", PROBE, str(report), watched, *argv],
         input=stdin or "",
@@ -214,3 +216,21 @@ def test_the_probe_sees_an_import_the_cli_makes(tmp_path: Path) -> None:
     chain = result["chains"]["bs4"]
     assert chain[0] == "__main__" and chain[-1] == "bs4"
     assert any(m.startswith("tagkit") for m in chain)
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin"),
+    [
+        (["render", "search", "--data", "-"], '{"search_text": "red shoe"}'),
+        (["page", "--data", "-"], json.dumps(sample_page())),
+        (["page", "--data", "-", "--mode", "events"], json.dumps(sample_page())),
+    ],
+    ids=["render", "page", "page-events"],
+)
+def test_valid_input_renders_without_loading_difflib(
+    args: list[str], stdin: str, tmp_path: Path
+) -> None:
+    """difflib (several milliseconds of every start) only suggests names for invalid input."""
+    result = probe(args, stdin, tmp_path, ("difflib",))
+    assert result["code"] == 0, result
+    check(result)

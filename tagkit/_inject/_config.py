@@ -23,7 +23,6 @@ rule's page data), named from the file: ``tagkit.toml: rules[2].page.cart.total_
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import sys
@@ -33,6 +32,7 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .._values import did_you_mean
 from ..errors import ConfigError, Problem, ValidationError
 
 if sys.version_info >= (3, 11):
@@ -123,8 +123,7 @@ def page_urls(relative: PurePosixPath) -> tuple[str, ...]:
 def _unknown(keys: Mapping[str, Any], known: tuple[str, ...], where: str) -> None:
     for key in keys:
         if key not in known:
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
+            hint = did_you_mean(key, known)
             raise ConfigError(f"{where}{key} is not a setting; {hint}known: {', '.join(known)}")
 
 

@@ -7,7 +7,7 @@ module         holds
 ``_scripts``   ``loader``, ``service-worker``, ``static``, ``csp``
 ``_validate``  ``inspect``, ``lint``: what the client reads from existing pages
 ``_site``      ``inject``: the loader and each page's data into a folder of built HTML
-``_api``       ``api contacts|products|purchases``: Connectif's REST API
+``_api``       ``api contacts|products|purchases|coupons``: Connectif's REST API
 ``_options``   the options several commands share (``--data``, ``--nonce``,
                ``--no-inline``, ``--hidden-attr`` ...), each declared once
 ``_errors``    the error classes and exit codes, and the command class that maps the

@@ -10,12 +10,12 @@ error names the setting as the user wrote it.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from .._values import close_match
 from ..errors import ConfigError
 
 TAGS_MODE = "tags"  # not a Connectif name: the integration mode
@@ -76,8 +76,8 @@ class Settings:
         unknown = [key for key in values if key not in KEYS]
         if unknown:
             key = str(unknown[0])
-            close = difflib.get_close_matches(key, KEYS, n=1)
-            hint = f"did you mean {name(close[0])}? " if close else ""
+            close = close_match(key, KEYS)
+            hint = f"did you mean {name(close)}? " if close else ""
             raise ConfigError(
                 f"{name(key)} is not a tagkit setting; {hint}known: "
                 f"{', '.join(name(k) for k in KEYS)}"
