@@ -11,10 +11,10 @@ here: ``<noscript>`` content is text (scripting is on, as in every browser that 
 client), and ``<template>`` content is no part of the document.
 
 ``parser="lxml"`` (optional: ``pip install "tagkit[lxml]"``) is faster but not HTML5-exact:
-libxml2 keeps foster-parented table content in the table, repairs mis-nested tags its own way
-and honours ``<div/>`` (docs/lint-rules.md#parsers lists the differences). bs4's lxml builder
-records no source positions, so a plain lxml parse gives each element's line and the source its
-column, and ``<noscript>`` content is turned into text as a browser reads it.
+libxml2 repairs mis-nested tags its own way and honours ``<div/>`` (docs/lint-rules.md#parsers
+lists the differences). bs4's lxml builder records no source positions, so a plain lxml parse
+gives each element's line and the source its column; ``<noscript>`` content is turned into text
+and table content outside cells is moved before its table, as a browser does.
 
 Class lookups follow ``getElementsByClassName``: the attribute is split on ASCII whitespace
 only, and in quirks mode (a page without ``<!doctype html>``) names match ASCII
@@ -293,7 +293,41 @@ def _lxml_soup(text: str) -> BeautifulSoup:
         lines = [(el.tag, el.sourceline) for el in root.iter() if isinstance(el.tag, str)]
     starts = _locate(soup.find_all(True), lines, text)
     _noscript_as_text(soup, starts, text)
+    _foster_parent(soup)
     return soup
+
+
+# What a table (and its sections and rows) holds in HTML5's "in table" modes; anything else
+# written there is "foster-parented": the browser puts it before the table.
+_TABLE_PARTS = frozenset(
+    {"caption", "colgroup", "col", "tbody", "thead", "tfoot", "tr", "td", "th"}
+    | {"script", "style", "template", "form", "input"}
+)
+_TABLE_WALLS = frozenset({"table", "tbody", "thead", "tfoot", "tr"})
+
+
+def _foster_parent(soup: BeautifulSoup) -> None:
+    """Move what lxml left inside a table's structure but HTML5 foster-parents (an element
+    that is no table part, text that is not whitespace) to just before the table, as a
+    browser's tree has it. ``<input>`` stays only when hidden, as in the HTML5 algorithm."""
+    for table in soup.find_all("table"):
+        stray: list[Any] = []
+        _collect_stray(table, stray)
+        for node in stray:
+            table.insert_before(node.extract())
+
+
+def _collect_stray(node: Tag, stray: list[Any]) -> None:
+    for child in list(node.children):
+        if isinstance(child, Tag):
+            name = child.name
+            hidden_input = name == "input" and str(child.get("type", "")).lower() == "hidden"
+            if name in _TABLE_WALLS and name != "table":
+                _collect_stray(child, stray)
+            elif name not in _TABLE_PARTS or (name == "input" and not hidden_input):
+                stray.append(child)
+        elif type(child) is NavigableString and child.strip(JS_SPACE):
+            stray.append(child)
 
 
 _START_TAG_END = re.compile(r"""(?:"[^"]*"|'[^']*'|[^'">])*>""")

@@ -127,6 +127,6 @@ parser_option = click.option(
     show_default=True,
     help="The HTML parser. html5lib builds the tree an HTML5 browser builds; lxml "
     '(pip install "tagkit[lxml]") is about twice as fast but not HTML5-exact: mis-nested '
-    "tags, <div/> and content inside <table> can give another tree "
+    "tags and <div/> can give another tree "
     "(docs/lint-rules.md#parsers).",
 )

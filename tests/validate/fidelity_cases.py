@@ -192,7 +192,6 @@ LXML_GAPS: frozenset[str] = frozenset(
     {
         "adoption",
         "button",
-        "foster",
         "frameset",
         "h1",
         "image",

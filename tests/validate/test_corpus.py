@@ -8,9 +8,7 @@
 - A good page gets no error, its rule folder's page no finding at all, and ``tagkit inspect
   --format json`` prints the request body checked in beside it (tests/browser/test_page_corpus.py
   checks the same body against Chromium).
-- ``--parser lxml`` gives the same bodies as html5lib on every page, and the same findings
-  except on the pages listed in ``LXML_DIFFERS``, whose markup lxml builds into another tree
-  than a browser does.
+- ``--parser lxml`` gives the same bodies and the same findings as html5lib on every page.
 """
 
 from __future__ import annotations
@@ -44,10 +42,6 @@ from .corpus import (
 
 # Pages whose tree lxml builds differently from an HTML5 browser (docs/lint-rules.md#parsers),
 # and why. The test requires them to still differ, so that the list stays exact.
-LXML_DIFFERS = {
-    "good/markup": "a <span> inside <table> is foster-parented out of the hidden table by a "
-    "browser (visible: TK104); lxml keeps it inside",
-}
 
 
 def run(*args: str) -> Result:
@@ -126,7 +120,7 @@ def test_lxml_gives_the_same_findings_on_every_page() -> None:
         theirs = lint_html(data, path=page.name, headers=headers, parser="lxml")
         if ours != theirs:
             differ.add(page_id(page))
-    assert differ == set(LXML_DIFFERS)
+    assert differ == set()
 
 
 def test_parser_lxml_without_lxml_exits_2_saying_how_to_install_it(

@@ -8,10 +8,12 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tagkit._dom import parse_document
 from tagkit._lint import lint_html
-from tagkit._request import inspect_html, parse_float, parse_int
+from tagkit._request import inspect_html, parse_float, parse_int, request_body
 
 from .conftest import GOOD
+from .corpus import need_parser
 
 PIECES = [
     '<div class="cn_cart">',
@@ -61,6 +63,16 @@ def test_generated_markup_never_raises(parts: list[str]) -> None:
     html = "".join(parts)
     json.dumps(inspect_html(html))
     for finding in lint_html(html, path="x.html"):
+        assert finding.line >= 1 and finding.column >= 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=8)), max_size=40))
+def test_generated_markup_never_raises_with_lxml(parts: list[str]) -> None:
+    need_parser("lxml")
+    html = "".join(parts)
+    json.dumps(request_body(parse_document(html, "lxml"), None))
+    for finding in lint_html(html, path="x.html", parser="lxml"):
         assert finding.line >= 1 and finding.column >= 1
 
 
