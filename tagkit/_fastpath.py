@@ -51,10 +51,15 @@ class Maker(NamedTuple):
 
 
 class Nested(NamedTuple):
-    """A nested model's builder (a cart line's), and its compiled shapes for a direct call."""
+    """A nested model's builder (a cart line's), and its compiled shapes for a direct call;
+    for JSON without records (``bare``), its bare builder and shapes, by (keys, summed
+    property)."""
 
     build: Callable[[object], Any]
     shapes: Mapping[tuple[object, ...], FastPath]
+    bare: Callable[[object], Any] | None = None
+    bare_shapes: Mapping[tuple[object, ...], FastPath] | None = None
+    summed: str | None = None
 
 
 _SPECIAL = "&<>\"'"
@@ -62,6 +67,14 @@ _SPECIAL = "&<>\"'"
 
 def _never(data: Mapping[str, object]) -> None:
     return None
+
+
+def _decimal_text(text: str) -> str:
+    """The tag text of a number written with a leading zero: its Decimal's, in fixed point
+    (``0.0000001``, not ``1E-7``), as :mod:`tagkit._markup` writes it."""
+    number = Decimal(text)
+    written = str(number)
+    return format(number, "f") if "E" in written else written
 
 
 def _text(target: str, prop: Prop | None, indent: str) -> list[str]:
@@ -88,9 +101,11 @@ def _escaped(value: str) -> str:
 class _Writer:
     """Generates one shape's function, row by row."""
 
-    def __init__(self, frames: Frames | None, json: bool) -> None:
+    def __init__(self, frames: Frames | None, json: bool, keep: bool = True) -> None:
         self.frames = frames
         self.json = json
+        # Whether the values are kept (a record is made), or only the JSON is written.
+        self.keep = keep
         # Whether each row writes a piece: an element of the tag body, or a JSON member.
         self.writes = frames is not None or json
         self.names: dict[str, object] = {
@@ -102,10 +117,15 @@ class _Writer:
             "datetime_text": format_datetime,
             "ENT": replace_entities,
             "TRIM": JS_TRIM,
+            "DTEXT": _decimal_text,
         }
         self.lines: list[str] = []
         # The elements of required properties, as f-string fragments of the record's body.
         self.inline: dict[str, str] = {}
+
+    def store(self, indent: str, key: str, value: str) -> list[str]:
+        """The line keeping ``value`` as property ``key``'s, when values are kept."""
+        return [f"{indent}values[{key}] = {value}"] if self.keep else []
 
     def name(self, prefix: str, value: object) -> str:
         key = f"{prefix}{len(self.names)}"
@@ -180,11 +200,11 @@ class _Writer:
             self.lines += _text(value, prop, indent)
             if prop.required:
                 add(f"{indent}if not {value}: return None")
-                add(f"{indent}values[{key}] = {value}")
+                self.lines += self.store(indent, key, value)
                 self.element(prop, piece, value, indent, escape=True)
             else:
                 add(f"{indent}if {value}:")
-                add(f"{indent}    values[{key}] = {value}")
+                self.lines += self.store(indent + "    ", key, value)
                 self.element(prop, piece, value, indent + "    ", escape=True)
             return
         if kind is Kind.URL:
@@ -196,7 +216,7 @@ class _Writer:
                 f"{indent}else: return None",
                 # A bracket may open an IPv6 host, which the full rules parse.
                 f"{indent}if not h or h in '/?#[' or ' ' in {value} or '[' in {value}: return None",
-                f"{indent}values[{key}] = {value}",
+                *self.store(indent, key, value),
             ]
             self.element(prop, piece, value, indent, escape=True)
             return
@@ -206,31 +226,29 @@ class _Writer:
                 f"{indent}local, at, domain = {value}.partition('@')",
                 f"{indent}if not local or not domain or '@' in domain or ' ' in {value}:"
                 " return None",
-                f"{indent}values[{key}] = {value}",
+                *self.store(indent, key, value),
             ]
             self.element(prop, piece, value, indent, escape=True)
             return
         if kind is Kind.DECIMAL:
             # Texts of 15 characters or fewer stay far below MAX_SAFE_INTEGER. ASCII digits,
             # then an optional dot and more digits: the accepted grammar, without a regex.
+            # The Decimal is made for a record, or for a bound to compare with exactly.
+            number = self.keep or bool(prop.minimum) or prop.maximum is not None
             self.lines += [
                 f"{indent}if type({value}) is str and len({value}) < 16 and {value}.isascii():",
                 f"{indent}    i_, dot_, f_ = {value}.partition('.')",
                 f"{indent}    if not i_.isdigit() or (dot_ and not f_.isdigit()): return None",
-                f"{indent}    {t} = {value}",
-                f"{indent}    {value} = Decimal({value})",
-                # str() of the Decimal is the text unless it has a leading zero; an exponent
-                # (0.0000001) needs fixed point, as _markup writes it.
-                f"{indent}    if {t}[0] == '0':",
-                f"{indent}        {t} = str({value})",
-                f"{indent}        if 'E' in {t}: {t} = format({value}, 'f')",
+                # The text is the Decimal's unless it has a leading zero.
+                f"{indent}    {t} = {value} if {value}[0] != '0' else DTEXT({value})",
+                *([f"{indent}    {value} = Decimal({value})"] if number else []),
                 f"{indent}elif type({value}) is int and 0 <= {value} <= MAX:",
-                f"{indent}    {value} = Decimal({value})",
                 f"{indent}    {t} = str({value})",
+                *([f"{indent}    {value} = Decimal({value})"] if number else []),
                 f"{indent}else: return None",
             ]
             self.lines += self.range(prop, value, indent)
-            add(f"{indent}values[{key}] = {value}")
+            self.lines += self.store(indent, key, value)
             self.element(prop, piece, t, indent, escape=False, string=False)
             return
         if kind is Kind.INTEGER:
@@ -245,7 +263,7 @@ class _Writer:
                 f"{indent}else: {t} = str({value})",
             ]
             self.lines += self.range(prop, value, indent)
-            add(f"{indent}values[{key}] = {value}")
+            self.lines += self.store(indent, key, value)
             self.element(prop, piece, t, indent, escape=False, string=False)
             return
         if kind is Kind.ENUM:
@@ -254,7 +272,7 @@ class _Writer:
                 f"{indent}if type({value}) is not str or not {value}.isprintable(): return None",
                 f"{indent}{value} = {table}.get({value}.strip(TRIM).lower())",
                 f"{indent}if {value} is None: return None",
-                f"{indent}values[{key}] = {value}",
+                *self.store(indent, key, value),
             ]
             plain = not any(c in choice for choice in prop.choices for c in _SPECIAL)
             self.element(prop, piece, value, indent, escape=not plain)
@@ -263,7 +281,7 @@ class _Writer:
             self.lines += [
                 f"{indent}try: {value} = datetime_value({value})",
                 f"{indent}except Invalid: return None",
-                f"{indent}values[{key}] = {value}",
+                *self.store(indent, key, value),
             ]
             add(f"{indent}{t} = datetime_text({value})")
             self.element(prop, piece, t, indent, escape=False)
@@ -290,8 +308,22 @@ class _Writer:
         ]
         if self.writes:
             add("    body = []")
+        if prop.kind is Kind.OBJECT and not self.keep:
+            add("    s_ = 0")
         add(f"    for {item} in {value}:")
-        if prop.kind is Kind.OBJECT:
+        if prop.kind is Kind.OBJECT and not self.keep:
+            # Each line's JSON and the value of the property the totals add up.
+            assert nested is not None and nested.bare is not None
+            build, shapes = self.name("L", nested.bare), self.name("S", nested.bare_shapes)
+            summed = self.name("SUM", nested.summed)
+            # A line that is no mapping is refused by the bare builder.
+            key = f"(tuple({item}), {summed})"
+            add(f"        f_ = {shapes}.get({key}) if type({item}) is dict else None")
+            add(f"        r_ = f_({item}) if f_ is not None else {build}({item})")
+            add("        if r_ is None: return None")
+            add("        body.append(r_[0])")
+            add("        s_ += r_[1]")
+        elif prop.kind is Kind.OBJECT:
             assert nested is not None
             build, shapes = self.name("L", nested.build), self.name("S", nested.shapes)
             # The line's compiled shape, called directly; a new shape compiles through build.
@@ -323,11 +355,14 @@ class _Writer:
                 before, after = self.frame("property", prop.name)
                 add(f"        s_ = {_escaped('s_')}")
                 add(f"        body.append(f'{{{before}}}{{s_}}{{{after}}}')")
-        add(f"    if out: values[{prop.name!r}] = tuple(out)")
+        if self.keep:
+            add(f"    if out: values[{prop.name!r}] = tuple(out)")
         if self.json:
             # Arrays are always present (docs/connectif.md#empty-arrays-present).
             member = self.member(prop.js_key)
             add(f"    {piece} = f'{{{member}}}[{{\",\".join(body)}}]'")
+            if prop.kind is Kind.OBJECT and not self.keep:
+                add("    lines_ = len(body)")
         elif self.frames is not None:
             add(f"    {piece} = ''.join(body)")
 
@@ -342,6 +377,9 @@ def compile_shape(
     json: bool = False,
     nested: Nested | None = None,
     extra: Callable[[str], bool] | None = None,
+    bare: bool = False,
+    summed: str | None = None,
+    totals: tuple[str, str] | None = None,
 ) -> FastPath:
     """The fast builder of input with exactly ``keys`` for a model with rows ``props``.
 
@@ -353,6 +391,10 @@ def compile_shape(
     in its ``_markup``. ``extra`` (open models: the contact) says whether a key outside the
     table is a usable custom field; its value must then be plain text, kept after the table's
     values in input order.
+
+    ``bare`` (with ``json``) makes no record: the function returns the JSON and the value of
+    property ``summed`` (0 without one), for a page that only needs the JSON. The model's
+    rule across properties must then be ``totals``: (the total, the line property it adds up).
     """
     by_key = {p.data_key: p for p in props}
     custom: list[str] = []
@@ -366,9 +408,20 @@ def compile_shape(
     present = set(keys)
     if any(p.required and p.data_key not in present for p in props):
         return _never  # the full rules name what is missing
-    writer = _Writer(frames, json)
+    by_name = {p.name: (i, p) for i, p in enumerate(props)}
+    if bare and (
+        not json
+        or (maker.check is not None and totals is None)
+        or (summed is not None and by_name[summed][1].data_key not in present)
+    ):
+        return _never
+    writer = _Writer(frames, json, keep=not bare)
     lines = writer.lines
-    lines += [f"def fast_{name}(data):", "    values = {}"]
+    lines += [f"def fast_{name}(data):"]
+    if not bare:
+        lines.append("    values = {}")
+    elif totals is not None:
+        lines.append("    lines_ = s_ = 0")
     pieces: list[str] = []
     members: list[tuple[str, str]] = []  # (JS key, piece) for the JSON object
     for i, prop in enumerate(props):
@@ -394,7 +447,7 @@ def compile_shape(
         lines += _text(value, None, "    ")
         lines.append(f"    {piece} = ''")
         lines.append(f"    if {value}:")
-        lines.append(f"        values[{key!r}] = {value}")
+        lines += writer.store("        ", repr(key), value)
         if json:
             lines.append(f"        {piece} = {writer.member(key)} + ENC({value})")
         elif frames is not None:
@@ -418,15 +471,23 @@ def compile_shape(
         SET_JSON=maker.set_json,
         CHECK=maker.check,
     )
-    if maker.check is not None:
-        lines.append("    if CHECK(values): return None  # the full rules report it")
-    lines += ["    record = NEW(KIND)", "    SET_VALUES(record, values)"]
-    if json:
-        lines += ["    SET_MARKUP(record, None)", f"    SET_JSON(record, {body})"]
+    if bare:
+        if totals is not None:
+            # The totals rule (the full rules report a total that is not the lines' sum).
+            total = f"v{by_name[totals[0]][0]}"
+            lines.append(f"    if lines_ and {total} != s_: return None")
+        kept = f"v{by_name[summed][0]}" if summed is not None else "0"
+        lines.append(f"    return ({body}, {kept})")
     else:
-        markup = body if maker.content else "None"
-        lines += [f"    SET_MARKUP(record, {markup})", "    SET_JSON(record, None)"]
-    lines.append("    return record")
+        if maker.check is not None:
+            lines.append("    if CHECK(values): return None  # the full rules report it")
+        lines += ["    record = NEW(KIND)", "    SET_VALUES(record, values)"]
+        if json:
+            lines += ["    SET_MARKUP(record, None)", f"    SET_JSON(record, {body})"]
+        else:
+            markup = body if maker.content else "None"
+            lines += [f"    SET_MARKUP(record, {markup})", "    SET_JSON(record, None)"]
+        lines.append("    return record")
     source = "\n".join(lines)
     scope: dict[str, object] = {}
     # The source is built from the vocabulary table and the key names of a shape that passed

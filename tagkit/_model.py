@@ -175,13 +175,37 @@ class Record:
         return record
 
     @classmethod
-    def _compile_shape(cls, shape: tuple[object, ...], *, json: bool) -> FastPath:
+    def _fast_bare(cls, data: object, summed: str | None = None) -> tuple[str, Any] | None:
+        """The JSON of ``to_js()`` for common, valid input, and the value of property
+        ``summed`` (0 without one), without making a record; or None (_fastpath). For a page
+        whose records nobody keeps: events mode's compiled page path."""
+        if type(data) is not dict:
+            return None
+        key = (tuple(data), summed)
+        fast = cls._BARE_SHAPES.get(key)
+        if fast is None:
+            made = cls._compile_shape(key[0], json=True, bare=True, summed=summed)
+            fast = _remember(cls._BARE_SHAPES, key, made)
+        found: tuple[str, Any] | None = fast(data)
+        return found
+
+    @classmethod
+    def _compile_shape(
+        cls, shape: tuple[object, ...], *, json: bool, bare: bool = False, summed: str | None = None
+    ) -> FastPath:
         lines = [p for p in cls.PROPS if p.kind is Kind.OBJECT]
         nested = None
         if lines:
             line = record_type(vocab.OBJECTS[lines[0].obj or ""])
+            line_sum = cls._TOTALS[1] if cls._TOTALS is not None else None
             nested = (
-                Nested(line._fast_build_json, line._JSON_SHAPES)
+                Nested(
+                    line._fast_build_json,
+                    line._JSON_SHAPES,
+                    functools.partial(line._fast_bare, summed=line_sum),
+                    line._BARE_SHAPES,
+                    line_sum,
+                )
                 if json
                 else Nested(line._fast_build, line._SHAPES)
             )
@@ -203,6 +227,9 @@ class Record:
             json=json,
             nested=nested,
             extra=cls._fast_extra() if cls.OPEN else None,
+            bare=bare,
+            summed=summed,
+            totals=cls._TOTALS,
         )
 
     @classmethod
@@ -237,6 +264,7 @@ class Record:
         cls._HAS_CHECK = cls._check.__func__ is not Record._check.__func__  # type: ignore[attr-defined]
         cls._SHAPES = {}
         cls._JSON_SHAPES = {}
+        cls._BARE_SHAPES = {}
         cls._JS = {p.name: (p.js_key, _js_mode(p)) for p in cls.PROPS}
         cls._ARRAYS = tuple(p.js_key for p in cls.PROPS if p.multiple)
         # Custom events are never a tag's content: their fast path writes no body.
@@ -256,6 +284,10 @@ class Record:
 
     _SHAPES: ClassVar[dict[tuple[object, ...], FastPath]] = {}
     _JSON_SHAPES: ClassVar[dict[tuple[object, ...], FastPath]] = {}
+    _BARE_SHAPES: ClassVar[dict[tuple[object, ...], FastPath]] = {}
+    # The rule across properties that the bare fast path checks itself: (the total, the line
+    # property it adds up); None when the model has no such rule.
+    _TOTALS: ClassVar[tuple[str, str] | None] = None
     _JS: ClassVar[dict[str, tuple[str, int]]] = {}
     _ARRAYS: ClassVar[tuple[str, ...]] = ()
     _IS_CONTENT: ClassVar[bool] = True
@@ -567,6 +599,9 @@ class BasketItem(Product):
 
 
 class _Totals(Record):
+    # The one rule across properties of a cart or purchase, which _check reports.
+    _TOTALS = (vocab.TOTAL_QUANTITY.name, vocab.LINE_QUANTITY.name)
+
     @classmethod
     def _check(cls, values: Mapping[str, object], path: str, problems: list[Problem]) -> None:
         lines = values.get(vocab.LINES.name)

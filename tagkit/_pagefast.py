@@ -163,7 +163,8 @@ def compile_events(keys: tuple[object, ...], *, hidden: bool) -> PagePath:
         return _never
     present = set(keys)
     names: dict[str, object] = {"TEXTS": _plain_texts, "ESC": escape, "FLAT": _flat_event}
-    lines = ["def page_events_fast(data):", "    out = []", "    ev = []", "    o0 = o1 = None"]
+    lines = ["def page_events_fast(data):", "    out = []", "    ev = []"]
+    lines.append("    o0 = o1 = c_ = None  # the options' JSON, the contact's record")
     lines.append("    nc = False  # whether an event needs the contact's primary key")
     order = sorted(
         (i, tag)
@@ -193,14 +194,21 @@ def compile_events(keys: tuple[object, ...], *, hidden: bool) -> PagePath:
             needs_contact = needs_contact or tag.needs_contact
             continue
         kind = record_type(tag.properties)
-        names[f"F{i}"] = kind._fast_build_json
-        # One record, from its model's compiled shape, which wrote the JSON of its to_js().
+        # The JSON alone (no record) where nothing else of the entry is needed: the cart, and
+        # the events that nest their record. The contact stays a record (its primary key
+        # decides login events), and so do flat events (their members join the type).
+        contact = tag is vocab.CONTACT_TAG
+        bare = not contact and (tag.event_type is None or tag.event_shape == "nested")
+        names[f"F{i}"] = kind._fast_bare if bare else kind._fast_build_json
+        json = "r[0]" if bare else "r._json"
         one = [
             f"r = F{i}(x)",
             "if r is None: return None",
         ]
         if tag.event_type is None:
-            one.append(f"{option_of[tag.page_key]} = r")
+            one.append(f"{option_of[tag.page_key]} = {json}")
+            if contact:
+                one.append("c_ = r")
         elif tag.event_shape == "nested":
             assert tag.event_field is not None
             members = sorted([(tag.event_field, None), (vocab.EVENT_TYPE_KEY, tag.event_type)])
@@ -210,7 +218,7 @@ def compile_events(keys: tuple[object, ...], *, hidden: bool) -> PagePath:
                 text.append("\x00" if value is None else dumps(value))
             before, _, after = "".join([*text, "}"]).partition("\x00")
             names.update({f"B{i}": before, f"A{i}": after})
-            one.append(f"ev.append(f'{{B{i}}}{{r._json}}{{A{i}}}')")
+            one.append(f"ev.append(f'{{B{i}}}{{{json}}}{{A{i}}}')")
         else:
             names[f"T{i}"] = tag
             one.append(f"ev.append(FLAT(T{i}, r))")
@@ -227,14 +235,11 @@ def compile_events(keys: tuple[object, ...], *, hidden: bool) -> PagePath:
         else:
             lines += ["    if d is not None:", f"        x = {_one_value(names, i, tag)}"]
             lines += [f"        {line}" for line in one]
-    contact = option_of[vocab.CONTACT_TAG.page_key]
     if needs_contact:
         # A login or register without the contact's primary key: the general path says so
         # (docs/connectif.md#tag-login-register).
         names["PK"] = vocab.PRIMARY_KEY.name
-        lines.append(
-            f"    if ev and ({contact} is None or PK not in {contact}._values): return None"
-        )
+        lines.append("    if nc and (c_ is None or PK not in c_._values): return None")
     names["VISIT"] = compact({vocab.EVENT_TYPE_KEY: vocab.PAGE_VISIT})
     names["HEAD"] = "{" + dumps(vocab.EVENTS_KEY) + ":["
     names["MID"] = "]," + dumps(vocab.OPTIONS_KEY) + ":{"
@@ -243,7 +248,7 @@ def compile_events(keys: tuple[object, ...], *, hidden: bool) -> PagePath:
     lines.append("    ev.append(VISIT)")
     lines.append("    opts = []")
     for k in range(len(options)):
-        lines.append(f"    if o{k} is not None: opts.append(K{k} + o{k}._json)")
+        lines.append(f"    if o{k} is not None: opts.append(K{k} + o{k})")
     lines.append("    return HEAD + ','.join(ev) + MID + ','.join(opts) + '}}', '\\n'.join(out)")
     scope: dict[str, object] = {}
     # Built from the vocabulary table and page-document keys of the table only, written with

@@ -232,6 +232,45 @@ def _same_outputs(model: type[Record], raw: dict[str, Any], slow: Record) -> Non
     if as_json is not None:
         assert as_json == slow
         assert as_json._json == jsonsafe.compact(slow.to_js())
+    _same_bare(model, raw, slow)
+
+
+def _same_bare(model: type[Record], raw: dict[str, Any], slow: Record | None) -> None:
+    """The bare fast path (JSON, no record) accepts only what the full rules accept, and
+    writes the same JSON; the summed property comes back as the record holds it."""
+    summed = "quantity" if model is BasketItem else None
+    bare = model._fast_bare(raw, summed)
+    if bare is None:
+        return
+    assert slow is not None, "the bare path accepted what the full rules reject"
+    assert bare[0] == jsonsafe.compact(slow.to_js())
+    assert bare[1] == (slow.values[summed] if summed else 0)
+
+
+_LINE = _records(BasketItem.PROPS)
+
+
+@pytest.mark.parametrize("model", [Cart, Purchase], ids=lambda m: m.__name__)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fuzz_bare_totals_agree_with_the_full_rules(model: type[Record], data: Any) -> None:
+    """Carts and purchases with generated lines, their totals right or wrong: the bare path's
+    own totals check refuses exactly what the full rules refuse."""
+    base = dict(CASES[0][1] if model is Cart else CASES[1][1])
+    common = [dict(line) for line in base["products"]]
+    lines = data.draw(st.one_of(st.just(common), st.lists(_LINE, max_size=3)))
+    raw = {**base, "products": lines}
+    raw["total_quantity"] = data.draw(
+        st.one_of(st.just(sum(int(line.get("quantity", 0)) for line in common)), st.integers(0, 9))
+    )
+    problems: list[Any] = []
+    model._collect(raw, model.LABEL, problems)
+    _same_bare(model, raw, None if problems else full_rules(model, raw))
+
+
+def test_the_bare_path_takes_common_input() -> None:
+    for cls, data in CASES[:4]:
+        assert cls._fast_bare(data, "quantity" if cls is BasketItem else None) is not None, cls
 
 
 def test_fractional_bounds_are_exact() -> None:
