@@ -14,11 +14,11 @@ the common form, a record its model's fast path steps aside from, a JavaScript-o
 mode, a login without the contact's key): the general path then renders the page, or reports
 its problems. ``tests/test_pagefast.py`` renders generated pages both ways.
 
-In events mode the function writes the JSON of the one ``sendEvents`` call instead: the
-records' JSON from their fast paths (``_json``), the events in the client's order with
-``page-visit`` last, the contact and the cart as options, exactly as
-:func:`tagkit.events.events_payload` would give them to :mod:`tagkit.jsonsafe`; and the page
-categories and tags as tags.
+In events mode the function writes the JSON of the one ``sendEvents`` call instead: each
+entry's JSON from its model's compiled shape (the bare one, which makes no record, wherever the
+page needs nothing but the JSON), the events in the client's order with ``page-visit`` last,
+the contact and the cart as options, exactly as :func:`tagkit.events.events_payload` would give
+them to :mod:`tagkit.jsonsafe`; and the page categories and tags as tags.
 """
 
 from __future__ import annotations
