@@ -3,15 +3,43 @@ module that finds the templates."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import re
 from collections.abc import Callable
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from ._resources import templates_dir
+
+
+class _TemplateCache(FileSystemBytecodeCache):
+    """Compiled templates kept between runs, as Python keeps ``__pycache__``: a ``tagkit``
+    command then starts without lexing and compiling them again. Jinja checks each entry
+    against its template's source. A cache that cannot be read or written is no cache."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            os.makedirs(self.directory, mode=0o700, exist_ok=True)
+            super().dump_bytecode(bucket)
+
+
+def _cache() -> _TemplateCache | None:
+    """The template cache in ``$TAGKIT_CACHE_DIR`` (empty: none), else in the user's cache
+    folder (``$XDG_CACHE_HOME/tagkit``, ``~/.cache/tagkit``)."""
+    folder = os.environ.get("TAGKIT_CACHE_DIR")
+    if folder is None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        folder = os.path.join(base, "tagkit")
+    return _TemplateCache(folder) if folder else None
 
 
 @functools.cache
@@ -23,6 +51,7 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         keep_trailing_newline=False,
         auto_reload=False,
+        bytecode_cache=_cache(),
     )
 
 

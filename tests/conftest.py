@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+# Compiled templates go to a folder of this run, not the user's cache (nor a stale one).
+os.environ.setdefault("TAGKIT_CACHE_DIR", tempfile.mkdtemp(prefix="tagkit-test-cache-"))
 
 GOLDEN = Path(__file__).parent / "golden"
 
