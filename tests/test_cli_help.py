@@ -37,9 +37,16 @@ def help_of(*args: str) -> str:
     return result.stdout
 
 
+def _commands() -> dict[str, click.Command]:
+    """Every command of the group (the group imports a command's module on first look-up)."""
+    ctx = click.Context(main)
+    found = {name: main.get_command(ctx, name) for name in main.list_commands(ctx)}
+    return {name: command for name, command in found.items() if command is not None}
+
+
 def test_one_group_holds_every_command() -> None:
     assert isinstance(main, click.Group)
-    assert sorted(main.commands) == sorted(COMMANDS)
+    assert sorted(_commands()) == sorted(COMMANDS)
     families = {
         c.name
         for c in (
@@ -51,6 +58,16 @@ def test_one_group_holds_every_command() -> None:
         )
     }
     assert families == set(COMMANDS)
+
+
+def test_each_command_is_looked_up_in_its_own_module() -> None:
+    """The group's map of command names to modules agrees with the modules."""
+    from tagkit.cli import _HOMES
+
+    modules = {"_render": _render, "_scripts": _scripts, "_validate": _validate}
+    modules.update({"_site": _site, "_api": _api})
+    found = {c.name: home for home, module in modules.items() for c in module.COMMANDS}
+    assert found == _HOMES
 
 
 @pytest.mark.parametrize("flag", ["--data", "--nonce", "--no-inline", "--hidden-attr"])
@@ -71,7 +88,7 @@ def test_each_shared_option_is_declared_once(flag: str) -> None:
 
 @pytest.mark.parametrize("flag", ["--data", "--nonce", "--no-inline"])
 def test_a_shared_option_is_the_same_parameter_everywhere(flag: str) -> None:
-    params = [p for c in main.commands.values() for p in c.params if flag in getattr(p, "opts", ())]
+    params = [p for c in _commands().values() for p in c.params if flag in getattr(p, "opts", ())]
     assert len(params) >= 3
     assert len({(p.name, p.metavar, getattr(p, "is_flag", None)) for p in params}) == 1
 
@@ -126,9 +143,9 @@ def test_version(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_path_arguments_complete_as_paths() -> None:
-    static = main.commands["static"]
+    static = _commands()["static"]
     ctx = click.Context(static)
     (dest,) = static.params
     assert [item.type for item in dest.shell_complete(ctx, "/tm")] == ["dir"]
-    (out,) = [p for p in main.commands["service-worker"].params if p.name == "out"]
+    (out,) = [p for p in _commands()["service-worker"].params if p.name == "out"]
     assert [item.type for item in out.shell_complete(ctx, "pub")] == ["file"]

@@ -18,20 +18,51 @@ module         holds
 Invalid data prints every problem on its own line (``error: <path> <message>``) on stderr and
 exits 1; an unreadable file, bad JSON, an unknown name or options that clash print one
 ``error:`` line and exit 2. Never a traceback. The command modules import the library inside
-each command, so ``tagkit --help`` loads click and nothing heavy.
+each command, so ``tagkit --help`` loads click and nothing heavy; and a run imports only the
+module of its own command (``_HOMES``): defining every command's options is a share of each
+start that the others need not pay.
 """
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-from . import _api, _render, _scripts, _site, _validate
 from ._options import version_option
 
 __all__ = ["main"]
 
+# Each command's module; tests/test_cli_help.py holds it equal to the modules' COMMANDS.
+_HOMES = {
+    **dict.fromkeys(("render", "page", "event", "tags", "schema", "demo"), "_render"),
+    **dict.fromkeys(("loader", "service-worker", "static", "csp"), "_scripts"),
+    **dict.fromkeys(("inspect", "lint"), "_validate"),
+    "inject": "_site",
+    "api": "_api",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class _Group(click.Group):
+    """The ``tagkit`` group: a command's module is imported when the command is looked up."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        home = _HOMES.get(cmd_name)
+        if cmd_name not in self.commands and home is not None:
+            self._load(home)
+        return self.commands.get(cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        for home in dict.fromkeys(_HOMES.values()):
+            self._load(home)
+        return sorted(self.commands)
+
+    def _load(self, home: str) -> None:
+        for command in importlib.import_module(f"{__name__}.{home}").COMMANDS:
+            self.commands.setdefault(command.name or "", command)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @version_option
 def main() -> None:
     """Render, check and prove Connectif front-end tags.
@@ -45,13 +76,3 @@ def main() -> None:
       tagkit page --data page.json
       tagkit tags
     """
-
-
-for _command in (
-    *_render.COMMANDS,
-    *_scripts.COMMANDS,
-    *_validate.COMMANDS,
-    *_site.COMMANDS,
-    *_api.COMMANDS,
-):
-    main.add_command(_command)
