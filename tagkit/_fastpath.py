@@ -146,17 +146,10 @@ class _Writer:
         starts with its comma; the object drops the first."""
         return self.name("K", "," + json_dumps(js_key) + ":")
 
-    def json_string(self, text: str, indent: str) -> str:
-        """Code setting a name of its own to ``text`` as a JSON string; returns the name.
-        Printable text (checked before) holds no control character, so only a quote or a
-        backslash needs json's encoder."""
-        quote, backslash = repr('"'), repr("\\")
-        name = f"q{text[1:]}"
-        self.lines.append(
-            f"{indent}{name} = ENC({text}) if ({quote} in {text} or {backslash} in {text})"
-            f" else '\"' + {text} + '\"'"
-        )
-        return name
+    def json_string(self, text: str) -> str:
+        """The expression of ``text`` as a JSON string: json's encoder, in C, which escapes a
+        quote or a backslash (printable text holds no control character)."""
+        return f"ENC({text})"
 
     def element(
         self, prop: Prop, piece: str, text: str, indent: str, *, escape: bool, string: bool = True
@@ -168,7 +161,7 @@ class _Writer:
             if string and prop.kind is Kind.DATETIME:
                 value = f'"{{{text}}}"'  # digits, '-', ':', 'T' and 'Z' only
             elif string:
-                value = f"{{{self.json_string(text, indent)}}}"
+                value = f"{{{self.json_string(text)}}}"
             else:
                 value = f"{{{text}}}"
             fragment = f"{{{self.member(prop.js_key)}}}{value}"
@@ -304,8 +297,9 @@ class _Writer:
         self.lines += [
             f"    if type({value}) is str: {value} = ({value},)",
             f"    elif type({value}) is not list and type({value}) is not tuple: return None",
-            "    out = []",
         ]
+        if self.keep:
+            add("    out = []")
         if self.writes:
             add("    body = []")
         if prop.kind is Kind.OBJECT and not self.keep:
@@ -348,7 +342,8 @@ class _Writer:
             add("            continue")
             if prop.pattern is not None:
                 add(f"        if not P_{prop.name}.match(s_): return None")
-            add("        out.append(s_)")
+            if self.keep:
+                add("        out.append(s_)")
             if self.json:
                 add("        body.append(ENC(s_))")
             elif self.frames is not None:
