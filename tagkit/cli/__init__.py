@@ -35,7 +35,8 @@ __all__ = ["main"]
 
 # Each command's module; tests/test_cli_help.py holds it equal to the modules' COMMANDS.
 _HOMES = {
-    **dict.fromkeys(("render", "page", "event", "tags", "schema", "demo"), "_render"),
+    **dict.fromkeys(("render", "page", "event", "schema", "demo"), "_render"),
+    "tags": "_render",  # not a Connectif name: the command that lists the vocabulary
     **dict.fromkeys(("loader", "service-worker", "static", "csp"), "_scripts"),
     **dict.fromkeys(("inspect", "lint"), "_validate"),
     "inject": "_site",
