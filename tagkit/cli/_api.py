@@ -382,6 +382,11 @@ def _import_summary(
     return text + f" in {seconds:.1f} s"
 
 
+def _stopped(exc: Exception, journal: object, resume: str) -> UsageProblem:
+    """The usage problem that stops a run, saying how to resume when a journal is kept."""
+    return UsageProblem(f"{exc}; stopped", *([resume] if journal is not None else []))
+
+
 def _open(
     stack: ExitStack, rate: float | None, journal_path: str | None, max_retries: int, timeout: float
 ) -> tuple[ConnectifAPI, Journal | None]:
@@ -450,14 +455,8 @@ def _send_import(
             )
             return True
         except (*FATAL, ImportOutcomeUnknown, JournalError) as exc:
-            raise UsageProblem(
-                f"{exc}; stopped",
-                *(
-                    ["the import's id is in the journal once accepted; run again to resume"]
-                    if journal is not None
-                    else []
-                ),
-            ) from None
+            resume = "the import's id is in the journal once accepted; run again to resume"
+            raise _stopped(exc, journal, resume) from None
         except ApiError as exc:
             progress.close()
             click.echo(f"error: {exc}", err=True)
@@ -506,14 +505,8 @@ def _send(
             )
         except FATAL as exc:
             progress.close()
-            raise UsageProblem(
-                f"{exc}; stopped",
-                *(
-                    ["what Connectif confirmed is in the journal; run again to resume"]
-                    if journal is not None
-                    else []
-                ),
-            ) from None
+            resume = "what Connectif confirmed is in the journal; run again to resume"
+            raise _stopped(exc, journal, resume) from None
         except JournalError as exc:
             progress.close()
             raise UsageProblem(f"{exc}; stopped") from None
