@@ -80,6 +80,19 @@ def _one_value(names: dict[str, object], i: int, tag: vocab.Tag) -> str:
     return f"{{SH{i}: d}} if type(d) is str else d"
 
 
+def _each(
+    lines: list[str], names: dict[str, object], i: int, tag: vocab.Tag, one: list[str]
+) -> None:
+    """Code that runs ``one`` (the code for one record, named ``x``) on entry ``d`` of row
+    ``tag``: on each item of a list for a row that repeats, else on the entry itself."""
+    if tag.multiple:
+        lines += ["    if d is not None:", "        if type(d) is not list: return None"]
+        lines += ["        for x in d:", *(f"            {line}" for line in one)]
+    else:
+        lines += ["    if d is not None:", f"        x = {_one_value(names, i, tag)}"]
+        lines += [f"        {line}" for line in one]
+
+
 def compile_page(keys: tuple[object, ...], *, hidden: bool) -> PagePath:
     """The fast renderer of page documents with exactly ``keys``."""
     if any(type(key) is not str or key not in _ROWS for key in keys):
@@ -115,19 +128,7 @@ def compile_page(keys: tuple[object, ...], *, hidden: bool) -> PagePath:
             "if r is None: return None",
             f"out.append(f'{{B{i}}}{{r._markup}}{{A{i}}}')",
         ]
-        if tag.multiple:
-            lines += [
-                "    if d is not None:",
-                "        if type(d) is not list: return None",
-                "        for x in d:",
-                *(f"            {line}" for line in one),
-            ]
-        else:
-            lines += [
-                "    if d is not None:",
-                f"        x = {_one_value(names, i, tag)}",
-                *(f"        {line}" for line in one),
-            ]
+        _each(lines, names, i, tag, one)
     lines.append("    return '\\n'.join(out)")
     scope: dict[str, object] = {}
     # Built from the vocabulary table and page-document keys of the table only, written with
@@ -225,16 +226,7 @@ def compile_events(keys: tuple[object, ...], *, hidden: bool) -> PagePath:
         if tag.event_type is not None and tag.needs_contact:
             one.append("nc = True")
             needs_contact = True
-        if tag.multiple:
-            lines += [
-                "    if d is not None:",
-                "        if type(d) is not list: return None",
-                "        for x in d:",
-            ]
-            lines += [f"            {line}" for line in one]
-        else:
-            lines += ["    if d is not None:", f"        x = {_one_value(names, i, tag)}"]
-            lines += [f"        {line}" for line in one]
+        _each(lines, names, i, tag, one)
     if needs_contact:
         # A login or register without the contact's primary key: the general path says so
         # (docs/connectif.md#tag-login-register).
